@@ -1,0 +1,78 @@
+using System.Reflection;
+using Kaikukortti.ServiceDefaults.Data;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class DataExtensions
+{
+    /// <summary>
+    /// Registers the service's <see cref="NpgsqlDataSource"/> from <c>ConnectionStrings:{name}</c> (Aspire's key),
+    /// a readiness check on it, and applies the shared messaging migrations plus the embedded migrations of
+    /// <paramref name="migrationsAssembly"/> (default: the entry assembly) before anything else starts.
+    /// </summary>
+    public static IHostApplicationBuilder AddNpgsqlDataSource(this IHostApplicationBuilder builder, string name, Assembly? migrationsAssembly = null)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(name)
+            ?? throw new InvalidOperationException($"Connection string '{name}' is missing: set ConnectionStrings__{name}.");
+        var assembly = migrationsAssembly ?? Assembly.GetEntryAssembly()!;
+        // Columns are snake_case, C# members PascalCase.
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = name }.Build());
+        builder.Services.AddSingleton<MigrationRunner>();
+        // Registered before messaging so the tables exist before the relay and consumers start.
+        builder.Services.AddHostedService(sp => new MigrateOnStart(sp.GetRequiredService<MigrationRunner>(),
+            [.. Migration.FromAssembly(typeof(DataExtensions).Assembly, "kaiku"), .. Migration.FromAssembly(assembly, builder.ServiceName())],
+            sp.GetRequiredService<ILogger<MigrateOnStart>>()));
+        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        return builder;
+    }
+}
+
+/// <summary>Applies migrations at start-up, waiting for the database for a while if it is not up yet.</summary>
+internal sealed class MigrateOnStart(MigrationRunner runner, IReadOnlyList<Migration> migrations, ILogger<MigrateOnStart> logger) : IHostedService
+{
+    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(60);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + GiveUpAfter;
+        while (true)
+        {
+            try
+            {
+                await runner.ApplyAsync(migrations, cancellationToken);
+                return;
+            }
+            catch (NpgsqlException e) when (e.IsTransient && DateTime.UtcNow < deadline)
+            {
+                logger.LogWarning("Database not reachable yet ({Message}); retrying", e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL is not reachable", e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using Kaikukortti.ServiceDefaults.Messaging;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// MassTransit on RabbitMQ (<c>ConnectionStrings:rabbitmq</c>, an <c>amqp://user:pass@host:port/vhost</c> URI), the
+    /// outbox relay, and one queue named after the service for the events its inbox handlers consume. A message that
+    /// still fails after the retries is moved to that queue's <c>_error</c> queue.
+    /// Call after <see cref="DataExtensions.AddNpgsqlDataSource"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder, Action<InboxRegistrations>? configure = null)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("rabbitmq")
+            ?? throw new InvalidOperationException("Connection string 'rabbitmq' is missing: set ConnectionStrings__rabbitmq.");
+        var broker = new Uri(connectionString);
+        var inbox = new InboxRegistrations(builder.Services);
+        configure?.Invoke(inbox);
+        var queueName = builder.ServiceName();
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            foreach (var register in inbox.Consumers) register.Add(bus);
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(broker.Host, (ushort)(broker.IsDefaultPort ? 5672 : broker.Port), VirtualHost(broker), host =>
+                {
+                    var credentials = Uri.UnescapeDataString(broker.UserInfo).Split(':', 2);
+                    host.Username(credentials.ElementAtOrDefault(0) is { Length: > 0 } user ? user : "guest");
+                    host.Password(credentials.ElementAtOrDefault(1) ?? "guest");
+                    host.PublisherConfirmation = true;
+                });
+                if (inbox.Consumers.Count == 0) return;
+                rabbit.ReceiveEndpoint(queueName, endpoint =>
+                {
+                    endpoint.UseMessageRetry(retry => retry.Exponential(6, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200)));
+                    foreach (var register in inbox.Consumers) register.Configure(endpoint, context);
+                });
+            });
+        });
+        // Without waiting, a publish right after start can be lost before the service's queue is bound.
+        builder.Services.Configure<MassTransitHostOptions>(options =>
+        {
+            options.WaitUntilStarted = true;
+            options.StopTimeout = TimeSpan.FromSeconds(15);
+        });
+        builder.Services.AddHostedService<OutboxRelay>();
+        return builder;
+    }
+
+    private static string VirtualHost(Uri broker) =>
+        broker.AbsolutePath.Trim('/') is { Length: > 0 } vhost ? Uri.UnescapeDataString(vhost) : "/";
+}
+
+/// <summary>The events a service consumes, each applied by an <see cref="IInboxHandler{TMessage}"/>.</summary>
+public sealed class InboxRegistrations(IServiceCollection services)
+{
+    internal List<(Action<IBusRegistrationConfigurator> Add, Action<IReceiveEndpointConfigurator, IBusRegistrationContext> Configure)> Consumers { get; } = [];
+
+    public InboxRegistrations Handle<TMessage, THandler>()
+        where TMessage : class
+        where THandler : class, IInboxHandler<TMessage>
+    {
+        services.AddScoped<THandler>();
+        Consumers.Add((
+            bus => bus.AddConsumer<InboxConsumer<TMessage, THandler>>(),
+            (endpoint, context) => endpoint.ConfigureConsumer<InboxConsumer<TMessage, THandler>>(context)));
+        return this;
+    }
+}

@@ -1,0 +1,37 @@
+namespace Kaikukortti.ServiceDefaults.Problems;
+
+/// <summary>A problem's detail text in Finnish, Swedish and English; may hold {0}-style placeholders.</summary>
+public sealed record ProblemText(string Fi, string Sv, string En)
+{
+    public string In(string language) => language switch { "sv" => Sv, "en" => En, _ => Fi };
+}
+
+/// <summary>The detail texts of every problem code a service can answer with.</summary>
+public sealed class ProblemTextOptions
+{
+    public Dictionary<string, ProblemText> Texts { get; } = new(StringComparer.Ordinal)
+    {
+        ["bad-request"] = new(
+            "Pyyntö ei ole kelvollinen: tarkista JSON-muoto, kenttien nimet ja tyypit.",
+            "Begäran är ogiltig: kontrollera JSON-formatet, fältens namn och typer.",
+            "The request is not valid: check the JSON syntax, field names and types."),
+        ["unauthorized"] = new("Pyyntö vaatii tunnistautumisen.", "Begäran kräver autentisering.", "The request requires authentication."),
+        ["forbidden"] = new("Sinulla ei ole oikeutta tähän.", "Du har inte behörighet till detta.", "You are not allowed to do this."),
+        ["not-found"] = new("Pyydettyä kohdetta ei löytynyt.", "Det begärda hittades inte.", "The requested resource was not found."),
+        ["method-not-allowed"] = new("Tätä menetelmää ei voi käyttää tähän osoitteeseen.", "Metoden kan inte användas för denna adress.", "This method is not allowed for this address."),
+        ["conflict"] = new("Pyyntö on ristiriidassa nykyisen tilan kanssa.", "Begäran står i konflikt med nuvarande tillstånd.", "The request conflicts with the current state."),
+        ["payload-too-large"] = new("Pyynnön sisältö on liian suuri.", "Begärans innehåll är för stort.", "The request body is too large."),
+        ["unsupported-media-type"] = new("Sisältötyyppiä ei tueta; käytä application/json.", "Medietypen stöds inte; använd application/json.", "Unsupported media type; use application/json."),
+        ["too-many-requests"] = new("Liian monta pyyntöä; yritä hetken päästä uudelleen.", "För många förfrågningar; försök igen om en stund.", "Too many requests; try again shortly."),
+        ["internal-error"] = new("Odottamaton virhe. Yritä uudelleen; jos virhe toistuu, ota yhteys ylläpitoon.", "Ett oväntat fel. Försök igen; kontakta förvaltningen om felet upprepas.", "An unexpected error. Try again; if it persists, contact the operators."),
+        // Areas are known to several services (Venues owns them; the others learn them from events).
+        ["area-not-found"] = new("Aluetta '{0}' ei löydy.", "Området '{0}' hittades inte.", "There is no area '{0}'."),
+        ["unavailable"] = new("Palvelu ei ole juuri nyt käytettävissä.", "Tjänsten är inte tillgänglig just nu.", "The service is unavailable right now."),
+    };
+
+    public ProblemTextOptions Add(string code, string fi, string sv, string en)
+    {
+        Texts[code] = new ProblemText(fi, sv, en);
+        return this;
+    }
+}
