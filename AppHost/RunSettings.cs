@@ -1,0 +1,36 @@
+using Kaikukortti.AppHost.Hosting;
+
+namespace Kaikukortti.AppHost;
+
+/// <summary>How <c>dotnet run --project AppHost</c> is configured: environment variables, with defaults for a developer.</summary>
+internal static class RunSettings
+{
+    private const string SolutionFile = "Kaikukortti.sln";
+
+    public static KaikuSystemOptions FromEnvironment(LogSink log) => new()
+    {
+        DataDirectory = Variable("KAIKU_DATA_DIR") ?? Path.Combine(FindRepositoryRoot(), ".kaiku"),
+        GatewayPort = Variable("KAIKU_GATEWAY_PORT") is { } port ? int.Parse(port) : 8080,
+        PostgresConnectionString = Variable("ConnectionStrings__postgres"),
+        RabbitMqConnectionString = Variable("ConnectionStrings__rabbitmq"),
+        OtlpEndpoint = Variable("OTEL_EXPORTER_OTLP_ENDPOINT"),
+        Log = log,
+    };
+
+    private static string? Variable(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+
+    private static string FindRepositoryRoot()
+    {
+        var current = Directory.GetCurrentDirectory();
+        for (var directory = current; directory is not null; directory = Path.GetDirectoryName(directory))
+        {
+            if (File.Exists(Path.Combine(directory, SolutionFile)))
+            {
+                return directory;
+            }
+        }
+
+        return current;
+    }
+}
