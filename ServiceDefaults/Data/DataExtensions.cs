@@ -13,13 +13,14 @@ public static class DataExtensions
     /// <summary>
     /// Registers the service's <see cref="NpgsqlDataSource"/> from <c>ConnectionStrings:{name}</c> (Aspire's key),
     /// a readiness check on it, and applies the shared messaging migrations plus the embedded migrations of
-    /// <paramref name="migrationsAssembly"/> (default: the entry assembly) before anything else starts.
+    /// <paramref name="migrationsAssembly"/> (default: the application's assembly) before anything else starts.
     /// </summary>
     public static IHostApplicationBuilder AddNpgsqlDataSource(this IHostApplicationBuilder builder, string name, Assembly? migrationsAssembly = null)
     {
         var connectionString = builder.Configuration.GetConnectionString(name)
             ?? throw new InvalidOperationException($"Connection string '{name}' is missing: set ConnectionStrings__{name}.");
-        var assembly = migrationsAssembly ?? Assembly.GetEntryAssembly()!;
+        // The application's assembly, not the entry assembly: under a test host those differ.
+        var assembly = migrationsAssembly ?? Assembly.Load(new AssemblyName(builder.Environment.ApplicationName));
         // Columns are snake_case, C# members PascalCase.
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -27,7 +28,7 @@ public static class DataExtensions
         builder.Services.AddSingleton<MigrationRunner>();
         // Registered before messaging so the tables exist before the relay and consumers start.
         builder.Services.AddHostedService(sp => new MigrateOnStart(sp.GetRequiredService<MigrationRunner>(),
-            [.. Migration.FromAssembly(typeof(DataExtensions).Assembly, "kaiku"), .. Migration.FromAssembly(assembly, builder.ServiceName())],
+            [.. Migration.FromAssembly(typeof(DataExtensions).Assembly, "kaiku"), .. Migration.FromAssembly(assembly, assembly.GetName().Name!)],
             sp.GetRequiredService<ILogger<MigrateOnStart>>()));
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
         return builder;

@@ -7,7 +7,8 @@ namespace Kaikukortti.ServiceDefaults.Data;
 /// <summary>A forward-only SQL migration embedded in an assembly under <c>Data/Migrations/NNNN_name.sql</c>.</summary>
 public sealed record Migration(string Id, string Sql)
 {
-    public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
+    // Computed, not stored: a copy made with `with { Sql = … }` must not keep the original's checksum.
+    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
 
     /// <summary>The assembly's embedded migrations in name order; ids are prefixed with <paramref name="scope"/>.</summary>
     public static IReadOnlyList<Migration> FromAssembly(Assembly assembly, string scope)

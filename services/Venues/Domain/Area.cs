@@ -31,6 +31,6 @@ public sealed partial record Area(string Code, LocalizedName Name, IReadOnlyList
     public static string? NormalizeCode(string? code) => code?.Trim().ToLowerInvariant();
 
     // Lowercase letters, digits and hyphens, e.g. "seinajoki" or "pohjois-karjala".
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")]
     private static partial Regex CodePattern();
 }

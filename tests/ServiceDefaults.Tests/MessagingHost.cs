@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using Dapper;
+using Kaikukortti.ServiceDefaults.Messaging;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Kaikukortti.ServiceDefaults.Tests;
+
+/// <summary>A test event; <see cref="Run"/> keeps tests that share the broker apart.</summary>
+public sealed record Pinged
+{
+    public required Guid Run { get; init; }
+    public required string Text { get; init; }
+}
+
+/// <summary>Records every ping it applies; can be told to fail a number of times for a run, after writing.</summary>
+public sealed class PingRecorder : IInboxHandler<Pinged>
+{
+    public static readonly ConcurrentDictionary<Guid, int> FailuresToInject = new();
+
+    public async Task HandleAsync(Pinged message, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await transaction.Connection!.ExecuteAsync(
+            "INSERT INTO pings (message_id, run, text) VALUES (gen_random_uuid(), @Run, @Text)", new { message.Run, message.Text }, transaction);
+        if (FailuresToInject.TryGetValue(message.Run, out var failures) && failures > 0)
+        {
+            FailuresToInject[message.Run] = failures - 1;
+            throw new InvalidOperationException("injected failure after the write");
+        }
+    }
+}
+
+/// <summary>A host with exactly what a service gets from ServiceDefaults' data and messaging, on its own database.</summary>
+public sealed class MessagingHost : IAsyncDisposable
+{
+    private readonly IHost host;
+
+    private MessagingHost(IHost host, string queue) => (this.host, Queue) = (host, queue);
+
+    /// <summary>The host's own queue; failed messages end up in <c>{Queue}_error</c>.</summary>
+    public string Queue { get; }
+
+    public NpgsqlDataSource DataSource => host.Services.GetRequiredService<NpgsqlDataSource>();
+    public IBus Bus => host.Services.GetRequiredService<IBus>();
+
+    public static async Task<MessagingHost> StartAsync(string databaseConnectionString, string rabbitMqConnectionString)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ApplicationName = typeof(MessagingHost).Assembly.GetName().Name,
+            EnvironmentName = "Testing",
+        });
+        builder.Configuration["ConnectionStrings:testdb"] = databaseConnectionString;
+        builder.Configuration["ConnectionStrings:rabbitmq"] = rabbitMqConnectionString;
+        // Each host gets its own queue, like each service does.
+        var queue = $"tests-{Guid.NewGuid():N}";
+        builder.Configuration["OTEL_SERVICE_NAME"] = queue;
+        builder.AddNpgsqlDataSource("testdb");
+        builder.AddMessaging(inbox => inbox.Handle<Pinged, PingRecorder>());
+        var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        return new MessagingHost(host, queue);
+    }
+
+    public async Task<Guid> EnqueueAsync(Pinged ping, bool commit = true)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var messageId = await Outbox.EnqueueAsync(transaction, ping);
+        if (commit) await transaction.CommitAsync();
+        else await transaction.RollbackAsync();
+        return messageId;
+    }
+
+    public async Task<IReadOnlyList<string>> PingsAsync(Guid run)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync();
+        return (await connection.QueryAsync<string>("SELECT text FROM pings WHERE run = @run ORDER BY text", new { run })).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync();
+        host.Dispose();
+    }
+}
