@@ -30,6 +30,8 @@ public static class GatewayModule
     public static IHostApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        // YARP logs every proxied request at Information; at a busy ticket desk that is noise, traces cover it.
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         var destinations = Services.ToDictionary(service => service, service => ServiceUrl(builder.Configuration, service));
         builder.Services.AddReverseProxy().LoadFromMemory(
             [.. Routes.Select((route, i) => new RouteConfig

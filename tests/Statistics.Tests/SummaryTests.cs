@@ -16,12 +16,7 @@ public sealed class SummaryTests(PostgresFixture postgres, RabbitMqFixture rabbi
 
     public async ValueTask InitializeAsync()
     {
-        service = new ServiceFactory<Program>(new Dictionary<string, string>
-        {
-            ["ConnectionStrings:statisticsdb"] = await postgres.CreateDatabaseAsync(),
-            ["ConnectionStrings:rabbitmq"] = rabbitMq.ConnectionString,
-            ["OTEL_SERVICE_NAME"] = $"statistics-{Guid.NewGuid():N}",
-        });
+        service = await ServiceFactory<Program>.CreateAsync(postgres, rabbitMq, "statisticsdb");
         client = service.CreateClient();
     }
 

@@ -10,6 +10,16 @@ namespace Kaikukortti.TestSupport;
 public sealed class ServiceFactory<TProgram>(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<TProgram>
     where TProgram : class
 {
+    /// <summary>The service on a fresh database of its own, with its own queue on the shared broker.</summary>
+    public static async Task<ServiceFactory<TProgram>> CreateAsync(PostgresFixture postgres, RabbitMqFixture rabbitMq, string database) =>
+        new(new Dictionary<string, string>
+        {
+            [$"ConnectionStrings:{database}"] = await postgres.CreateDatabaseAsync(),
+            ["ConnectionStrings:rabbitmq"] = rabbitMq.ConnectionString,
+            // The queue is named after the service: a unique name keeps parallel test classes from sharing one.
+            ["OTEL_SERVICE_NAME"] = $"{database}-{Guid.NewGuid():N}",
+        });
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

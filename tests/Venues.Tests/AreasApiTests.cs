@@ -15,12 +15,7 @@ public sealed class AreasApiTests(PostgresFixture postgres, RabbitMqFixture rabb
 
     public async ValueTask InitializeAsync()
     {
-        service = new ServiceFactory<Program>(new Dictionary<string, string>
-        {
-            ["ConnectionStrings:venuesdb"] = await postgres.CreateDatabaseAsync(),
-            ["ConnectionStrings:rabbitmq"] = rabbitMq.ConnectionString,
-            ["OTEL_SERVICE_NAME"] = $"venues-{Guid.NewGuid():N}",
-        });
+        service = await ServiceFactory<Program>.CreateAsync(postgres, rabbitMq, "venuesdb");
         client = service.CreateClient();
     }
 
