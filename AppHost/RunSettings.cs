@@ -10,12 +10,17 @@ internal static class RunSettings
     public static KaikuSystemOptions FromEnvironment(LogSink log) => new()
     {
         DataDirectory = Variable("KAIKU_DATA_DIR") ?? Path.Combine(FindRepositoryRoot(), ".kaiku"),
-        GatewayPort = Variable("KAIKU_GATEWAY_PORT") is { } port ? int.Parse(port) : 8080,
+        GatewayPort = Variable("KAIKU_GATEWAY_PORT") is { } port ? Port("KAIKU_GATEWAY_PORT", port) : 8080,
         PostgresConnectionString = Variable("ConnectionStrings__postgres"),
         RabbitMqConnectionString = Variable("ConnectionStrings__rabbitmq"),
         OtlpEndpoint = Variable("OTEL_EXPORTER_OTLP_ENDPOINT"),
         Log = log,
     };
+
+    private static int Port(string variable, string value) =>
+        int.TryParse(value, out var port) && port is > 0 and <= 65535
+            ? port
+            : throw new PrerequisiteMissingException($"{variable} must be a port number from 1 to 65535, not '{value}'.");
 
     private static string? Variable(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
