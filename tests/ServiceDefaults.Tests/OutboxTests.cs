@@ -40,6 +40,25 @@ public sealed class OutboxTests(PostgresFixture postgres, RabbitMqFixture rabbit
     }
 
     [Fact]
+    public async Task A_row_whose_notification_was_missed_is_published_by_polling()
+    {
+        await using var host = await StartAsync(await postgres.CreateDatabaseAsync(), rabbitMq.ConnectionString);
+        var run = Guid.NewGuid();
+        await host.EnqueueAsync(new Pinged { Run = run, Text = "notified" });
+        await Eventually.TrueAsync(async () => (await host.PingsAsync(run)).Count == 1, Delivery, "the notified ping");
+
+        // Written the way EnqueueAsync writes it, minus the NOTIFY: only the polling fallback can find it.
+        await using (var connection = await host.DataSource.OpenConnectionAsync())
+            await connection.ExecuteAsync("""
+                INSERT INTO outbox (message_id, message_type, body)
+                SELECT gen_random_uuid(), message_type, jsonb_set(body, '{text}', '"polled"') FROM outbox ORDER BY id LIMIT 1
+                """);
+
+        await Eventually.TrueAsync(async () => (await host.PingsAsync(run)).Count == 2, Delivery, "the polled ping");
+        (await host.PingsAsync(run)).ShouldBe(["notified", "polled"]);
+    }
+
+    [Fact]
     public async Task An_event_committed_while_the_broker_is_down_is_delivered_when_it_is_back()
     {
         await using var directory = new TempDirectory();

@@ -51,6 +51,10 @@ public sealed class SummaryTests(PostgresFixture postgres, RabbitMqFixture rabbi
     }
 
     [Fact]
+    public async Task An_empty_area_filter_means_national_figures() =>
+        (await SummaryAsync("?area=")).GetProperty("areas").GetInt32().ShouldBe((await SummaryAsync("")).GetProperty("areas").GetInt32());
+
+    [Fact]
     public async Task A_redelivered_event_is_counted_once()
     {
         var code = UniqueCode();

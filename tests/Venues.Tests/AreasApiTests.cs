@@ -128,6 +128,17 @@ public sealed class AreasApiTests(PostgresFixture postgres, RabbitMqFixture rabb
     public async Task An_unknown_area_is_a_404_problem() =>
         await (await client.GetAsync("/api/areas/atlantis")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "area-not-found");
 
+    [Fact]
+    public async Task The_areas_endpoints_are_described_in_the_OpenAPI_document()
+    {
+        var document = await (await client.GetAsync("/openapi/v1.json")).ShouldBeJsonAsync(HttpStatusCode.OK);
+
+        var paths = document.GetProperty("paths");
+        paths.GetProperty("/api/areas").GetProperty("post").GetProperty("operationId").GetString().ShouldBe("RegisterArea");
+        paths.GetProperty("/api/areas").GetProperty("get").GetProperty("operationId").GetString().ShouldBe("ListAreas");
+        paths.GetProperty("/api/areas/{code}").GetProperty("get").GetProperty("responses").TryGetProperty("404", out _).ShouldBeTrue();
+    }
+
     private async Task<List<(string Type, string Body)>> OutboxAsync()
     {
         await using var connection = await service.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();

@@ -23,7 +23,7 @@ public static class StatisticsApi
     public static async Task<Results<Ok<SummaryResponse>, ProblemHttpResult>> GetSummary(string? area, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var areaCode = area?.Trim().ToLowerInvariant();
+        var areaCode = string.IsNullOrWhiteSpace(area) ? null : area.Trim().ToLowerInvariant();
         var summary = await connection.QuerySingleAsync<SummaryResponse>(new CommandDefinition("""
             SELECT count(*)::int AS areas,
                    (SELECT count(DISTINCT m)::int FROM areas a, unnest(a.municipalities) m WHERE @areaCode::text IS NULL OR a.code = @areaCode) AS municipalities
