@@ -14,6 +14,7 @@ internal static class RunSettings
         PostgresConnectionString = Variable("ConnectionStrings__postgres"),
         RabbitMqConnectionString = Variable("ConnectionStrings__rabbitmq"),
         OtlpEndpoint = Variable("OTEL_EXPORTER_OTLP_ENDPOINT"),
+        AdminSecret = Variable("KAIKU_ADMIN_SECRET"),
         Log = log,
     };
 

@@ -16,6 +16,9 @@ internal static class StartupSummary
 
         log.Write(KaikuSystem.LogSource, "");
         log.Write(KaikuSystem.LogSource, $"==> Kaikukortti is running at {system.GatewayUrl}   (Ctrl+C stops everything)");
+        log.Write(KaikuSystem.LogSource, system.AdminSecretFile is { } file
+            ? $"    national admin: client {KaikuSystem.AdminClientId}, secret {system.AdminSecret}   (kept in {file})"
+            : $"    national admin: client {KaikuSystem.AdminClientId}, secret from KAIKU_ADMIN_SECRET");
         log.Write(KaikuSystem.LogSource, "");
     }
 }

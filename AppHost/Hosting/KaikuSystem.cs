@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using Kaikukortti.ServiceDefaults.Auth;
+
 namespace Kaikukortti.AppHost.Hosting;
 
 /// <summary>
@@ -37,6 +40,18 @@ public sealed class KaikuSystem : IAsyncDisposable
 
     /// <summary>Null when an external broker is used.</summary>
     public RabbitMqServer? RabbitMq { get; private set; }
+
+    /// <summary>The client id of the bootstrap national admin the Identity service keeps.</summary>
+    public const string AdminClientId = "kaiku-admin";
+
+    /// <summary>The bootstrap admin's secret: given in the options, or generated on the first run and kept in the data directory.</summary>
+    public string AdminSecret { get; private set; } = "";
+
+    /// <summary>Where the admin secret is kept when AppHost generated it; null when it was given.</summary>
+    public string? AdminSecretFile { get; private set; }
+
+    /// <summary>The Data Protection key ring every service shares for bearer tokens.</summary>
+    public string KeyRingDirectory => Path.Combine(_dataDirectory, "keys");
 
     public IResource this[string name] =>
         _resources.FirstOrDefault(resource => resource.Name == name)
@@ -101,6 +116,9 @@ public sealed class KaikuSystem : IAsyncDisposable
         _connectionStrings["postgres"] = await postgres;
         _connectionStrings["rabbitmq"] = await rabbitMq;
         await CreateDatabasesAsync(cancellationToken);
+        // Created once, before any service starts: validators that each generated a key would reject each other's tokens.
+        KeyRing.EnsureCreated(KeyRingDirectory);
+        AdminSecret = _options.AdminSecret ?? ReadOrCreateAdminSecret();
 
         foreach (var name in ServiceNames)
         {
@@ -219,9 +237,20 @@ public sealed class KaikuSystem : IAsyncDisposable
         return service;
     }
 
+    private string ReadOrCreateAdminSecret()
+    {
+        AdminSecretFile = Path.Combine(_dataDirectory, "admin-secret");
+        if (File.Exists(AdminSecretFile)) return File.ReadAllText(AdminSecretFile).Trim();
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+        File.WriteAllText(AdminSecretFile, secret + "\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(AdminSecretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return secret;
+    }
+
     private Dictionary<string, string?> ServiceEnvironment(string name)
     {
         var environment = CommonEnvironment(name);
+        if (name == "identity") environment["KAIKU_ADMIN_SECRET"] = AdminSecret;
         environment[$"ConnectionStrings__{DatabaseOf(name)}"] = _connectionStrings[DatabaseOf(name)];
         environment["ConnectionStrings__rabbitmq"] = _connectionStrings["rabbitmq"];
         return WithExtraEnvironment(environment);
@@ -244,6 +273,9 @@ public sealed class KaikuSystem : IAsyncDisposable
         {
             ["OTEL_SERVICE_NAME"] = name,
             ["KAIKU_DATA_DIR"] = _dataDirectory,
+            ["Kaiku__KeyRingPath"] = KeyRingDirectory,
+            // Only the Identity service gets the admin secret, and only from AppHost.
+            ["KAIKU_ADMIN_SECRET"] = null,
             // Inherited from AppHost's own environment when set there; services get only their own database.
             ["ConnectionStrings__postgres"] = null,
             // One line per log entry reads well behind the [name] prefix.

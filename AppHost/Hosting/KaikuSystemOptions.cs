@@ -19,6 +19,9 @@ public sealed record KaikuSystemOptions
 
     public string? OtlpEndpoint { get; init; }
 
+    /// <summary>The bootstrap national admin's secret; when null, one is generated on first run and kept in the data directory.</summary>
+    public string? AdminSecret { get; init; }
+
     /// <summary>Extra variables for every service and the gateway; a null value removes the variable.</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
 

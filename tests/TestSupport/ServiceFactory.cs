@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
 
 namespace Kaikukortti.TestSupport;
 
@@ -18,6 +19,7 @@ public sealed class ServiceFactory<TProgram>(IReadOnlyDictionary<string, string>
             ["ConnectionStrings:rabbitmq"] = rabbitMq.ConnectionString,
             // The queue is named after the service: a unique name keeps parallel test classes from sharing one.
             ["OTEL_SERVICE_NAME"] = $"{database}-{Guid.NewGuid():N}",
+            [AuthExtensions.KeyRingPathKey] = Tokens.ForTests.KeyRingPath,
         });
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
