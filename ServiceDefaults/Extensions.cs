@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Kaikukortti.ServiceDefaults;
 using Kaikukortti.ServiceDefaults.Problems;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -47,11 +48,18 @@ public static class Extensions
         return app;
     }
 
-    /// <summary>The middleware every service runs first: problem details for every error.</summary>
+    /// <summary>The middleware every service runs first: problem details for every error, then authentication.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Placed here rather than left to WebApplication, which would put them in front of the status-code pages
+        // and so answer 401 and 403 with an empty body instead of a problem.
+        if (app.Services.GetService<IAuthenticationSchemeProvider>() is not null)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
         return app;
     }
 

@@ -42,7 +42,7 @@ public sealed class KaikuSystem : IAsyncDisposable
     public RabbitMqServer? RabbitMq { get; private set; }
 
     /// <summary>The client id of the bootstrap national admin the Identity service keeps.</summary>
-    public const string AdminClientId = "kaiku-admin";
+    public const string AdminClientId = Microsoft.Extensions.Hosting.AuthExtensions.BootstrapAdminClientId;
 
     /// <summary>The bootstrap admin's secret: given in the options, or generated on the first run and kept in the data directory.</summary>
     public string AdminSecret { get; private set; } = "";

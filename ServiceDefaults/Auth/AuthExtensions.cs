@@ -12,6 +12,9 @@ public static class AuthExtensions
     /// <summary>Where the shared Data Protection key ring lives (<c>Kaiku__KeyRingPath</c>); AppHost sets it for every process.</summary>
     public const string KeyRingPathKey = "Kaiku:KeyRingPath";
 
+    /// <summary>The national admin the Identity service creates at start-up from <c>KAIKU_ADMIN_SECRET</c>.</summary>
+    public const string BootstrapAdminClientId = "kaiku-admin";
+
     /// <summary>Policy: any authenticated site client.</summary>
     public const string SiteClientPolicy = "site-client";
 

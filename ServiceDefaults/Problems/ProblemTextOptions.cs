@@ -24,6 +24,7 @@ public sealed class ProblemTextOptions
         ["unsupported-media-type"] = new("Sisältötyyppiä ei tueta; käytä application/json.", "Medietypen stöds inte; använd application/json.", "Unsupported media type; use application/json."),
         ["too-many-requests"] = new("Liian monta pyyntöä; yritä hetken päästä uudelleen.", "För många förfrågningar; försök igen om en stund.", "Too many requests; try again shortly."),
         ["internal-error"] = new("Odottamaton virhe. Yritä uudelleen; jos virhe toistuu, ota yhteys ylläpitoon.", "Ett oväntat fel. Försök igen; kontakta förvaltningen om felet upprepas.", "An unexpected error. Try again; if it persists, contact the operators."),
+        ["name-too-long"] = new("Nimi on liian pitkä (enintään {0} merkkiä).", "Namnet är för långt (högst {0} tecken).", "The name is too long (at most {0} characters)."),
         // Areas are known to several services (Venues owns them; the others learn them from events).
         ["area-not-found"] = new("Aluetta '{0}' ei löydy.", "Området '{0}' hittades inte.", "There is no area '{0}'."),
         ["unavailable"] = new("Palvelu ei ole juuri nyt käytettävissä.", "Tjänsten är inte tillgänglig just nu.", "The service is unavailable right now."),

@@ -1,8 +1,11 @@
+using Kaikukortti.Identity;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddNpgsqlDataSource("identitydb");
+builder.AddIdentityService();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
+app.MapIdentityEndpoints();
 app.Run();

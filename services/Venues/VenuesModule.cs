@@ -9,13 +9,13 @@ public static class VenuesModule
     {
         builder.AddNpgsqlDataSource("venuesdb");
         builder.AddMessaging();
+        builder.AddKaikuAuthentication();
         builder.Services.Configure<ProblemTextOptions>(texts => texts
             .Add("area-code-invalid",
                 "Alueen tunnus '{0}' ei kelpaa: käytä pieniä kirjaimia a–z, numeroita ja väliviivoja (2–40 merkkiä).",
                 "Områdeskoden '{0}' är ogiltig: använd små bokstäver a–z, siffror och bindestreck (2–40 tecken).",
                 "The area code '{0}' is not valid: use lowercase letters a–z, digits and hyphens (2–40 characters).")
             .Add("area-name-required", "Alueen suomenkielinen nimi puuttuu.", "Områdets finska namn saknas.", "The area's Finnish name (name.fi) is required.")
-            .Add("name-too-long", "Nimi on liian pitkä (enintään {0} merkkiä).", "Namnet är för långt (högst {0} tecken).", "The name is too long (at most {0} characters).")
             .Add("area-municipalities-required", "Alueeseen on kuuluttava vähintään yksi kunta.", "Området måste omfatta minst en kommun.", "An area must have at least one municipality.")
             .Add("area-too-many-municipalities", "Alueessa voi olla enintään {0} kuntaa.", "Ett område kan ha högst {0} kommuner.", "An area can have at most {0} municipalities.")
             .Add("municipality-invalid", "Kunnan nimi ei saa olla tyhjä eikä yli {0} merkkiä.", "Kommunens namn får inte vara tomt eller över {0} tecken.", "A municipality name must not be empty or longer than {0} characters.")

@@ -26,7 +26,7 @@ public sealed class GatewayTests(SystemFixture system)
     {
         var code = $"e2e-{Guid.NewGuid():N}"[..16];
 
-        var created = await Gateway.PostAsJsonAsync("/api/areas", new
+        var created = await system.Admin.PostAsJsonAsync("/api/areas", new
         {
             code,
             name = new { fi = "Kainuu", sv = "Kajanaland", en = "Kainuu" },
@@ -48,7 +48,7 @@ public sealed class GatewayTests(SystemFixture system)
     [Fact]
     public async Task Bad_input_through_the_gateway_is_the_services_problem()
     {
-        var response = await Gateway.PostAsync("/api/areas", new StringContent("""{"code":"x","name":{"fi":"X"},"municipalities":["X"],"surprise":1}""", null, "application/json"));
+        var response = await system.Admin.PostAsync("/api/areas", new StringContent("""{"code":"x","name":{"fi":"X"},"municipalities":["X"],"surprise":1}""", null, "application/json"));
 
         (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "bad-request")).GetProperty("field").GetString().ShouldBe("surprise");
     }
@@ -80,7 +80,7 @@ public sealed class GatewayTests(SystemFixture system)
         // Like curl: wait for the server's go-ahead, so the refusal is read instead of a reset mid-upload.
         request.Headers.ExpectContinue = true;
 
-        var response = await Gateway.SendAsync(request);
+        var response = await system.Admin.SendAsync(request);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
     }

@@ -11,7 +11,12 @@ public sealed class SystemFixture : IAsyncLifetime
     private readonly TempDirectory directory = new();
 
     public KaikuSystem System { get; private set; } = null!;
+
+    /// <summary>Anonymous: no token.</summary>
     public HttpClient Gateway { get; private set; } = null!;
+
+    /// <summary>The bootstrap national admin, with a token from the real token endpoint.</summary>
+    public HttpClient Admin { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -22,11 +27,21 @@ public sealed class SystemFixture : IAsyncLifetime
             Throwaway = true,
         });
         Gateway = new HttpClient { BaseAddress = new Uri(System.GatewayUrl) };
+        Admin = new HttpClient { BaseAddress = new Uri(System.GatewayUrl) }.As(await TokenAsync(KaikuSystem.AdminClientId, System.AdminSecret));
+    }
+
+    /// <summary>A token from <c>POST /connect/token</c> through the gateway.</summary>
+    public async Task<string> TokenAsync(string clientId, string secret)
+    {
+        var response = await Gateway.PostAsync("/connect/token", new FormUrlEncodedContent(
+            [new("grant_type", "client_credentials"), new("client_id", clientId), new("client_secret", secret)]));
+        return (await response.ShouldBeJsonAsync(System.Net.HttpStatusCode.OK)).GetProperty("access_token").GetString()!;
     }
 
     public async ValueTask DisposeAsync()
     {
         Gateway.Dispose();
+        Admin.Dispose();
         await System.DisposeAsync();
         await directory.DisposeAsync();
     }

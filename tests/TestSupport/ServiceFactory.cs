@@ -12,8 +12,9 @@ public sealed class ServiceFactory<TProgram>(IReadOnlyDictionary<string, string>
     where TProgram : class
 {
     /// <summary>The service on a fresh database of its own, with its own queue on the shared broker.</summary>
-    public static async Task<ServiceFactory<TProgram>> CreateAsync(PostgresFixture postgres, RabbitMqFixture rabbitMq, string database) =>
-        new(new Dictionary<string, string>
+    public static async Task<ServiceFactory<TProgram>> CreateAsync(
+        PostgresFixture postgres, RabbitMqFixture rabbitMq, string database, IReadOnlyDictionary<string, string>? settings = null) =>
+        new(new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
         {
             [$"ConnectionStrings:{database}"] = await postgres.CreateDatabaseAsync(),
             ["ConnectionStrings:rabbitmq"] = rabbitMq.ConnectionString,

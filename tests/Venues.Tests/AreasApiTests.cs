@@ -16,7 +16,7 @@ public sealed class AreasApiTests(PostgresFixture postgres, RabbitMqFixture rabb
     public async ValueTask InitializeAsync()
     {
         service = await ServiceFactory<Program>.CreateAsync(postgres, rabbitMq, "venuesdb");
-        client = service.CreateClient();
+        client = service.CreateClient().As(Tokens.ForTests.Issue(Tokens.NationalAdmin));
     }
 
     public async ValueTask DisposeAsync()
@@ -48,6 +48,23 @@ public sealed class AreasApiTests(PostgresFixture postgres, RabbitMqFixture rabb
         listed.EnumerateArray().Select(a => a.GetProperty("code").GetString()).ShouldBe(["seinajoki"]);
         var fetched = await (await client.GetAsync("/api/areas/SEINAJOKI")).ShouldBeJsonAsync(HttpStatusCode.OK);
         fetched.GetProperty("welfareRegion").GetString().ShouldBe("Etelä-Pohjanmaa");
+    }
+
+    [Fact]
+    public async Task Only_the_national_admin_registers_areas_and_anyone_reads_them()
+    {
+        await client.PostJsonAsync("/api/areas", Seinajoki());
+        using var anonymous = service.CreateClient();
+        using var coordinator = service.CreateClient().As(Tokens.ForTests.Issue(Tokens.Coordinator("seinajoki")));
+        using var expired = service.CreateClient().As(Tokens.ForTests.Expired(Tokens.NationalAdmin));
+
+        await (await anonymous.PostJsonAsync("/api/areas", Seinajoki("oulu"))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await coordinator.PostJsonAsync("/api/areas", Seinajoki("oulu"))).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await expired.PostJsonAsync("/api/areas", Seinajoki("oulu"))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+
+        (await (await anonymous.GetAsync("/api/areas")).ShouldBeJsonAsync(HttpStatusCode.OK)).GetArrayLength().ShouldBe(1);
+        (await anonymous.GetAsync("/api/areas/seinajoki")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await OutboxAsync()).Count.ShouldBe(1);
     }
 
     [Fact]

@@ -14,11 +14,15 @@ public static class AreasApi
     {
         var group = app.MapGroup("/api/areas").WithTags("Areas");
 
+        // Areas are public to read; only the national admin registers them.
         group.MapPost("/", RegisterArea)
+            .RequireAuthorization(AuthExtensions.NationalAdminPolicy)
             .WithName("RegisterArea")
             .WithSummary("Register an area")
             .WithDescription("Registers a Kaikukortti area with its municipalities. The code is lowercase letters, digits and hyphens and cannot be changed later.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/", ListAreas)
