@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kaikukortti.ServiceDefaults;
+using Kaikukortti.ServiceDefaults.OpenApi;
 using Kaikukortti.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -35,7 +36,7 @@ public static class Extensions
         // Binding failures (malformed JSON, wrong types, unknown fields) become exceptions so that one handler
         // turns every one of them into the same 400 problem with a stable code.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        builder.Services.AddOpenApi();
+        builder.Services.AddKaikuOpenApi();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

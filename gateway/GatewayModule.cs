@@ -5,24 +5,37 @@ using Yarp.ReverseProxy.Configuration;
 
 namespace Kaikukortti.Gateway;
 
-/// <summary>The single public entry: routes every public path prefix to the service that owns it.</summary>
+/// <summary>
+/// The single public entry: routes every public path prefix to the service that owns it, to anyone on public reads
+/// and to authenticated site clients otherwise, within the caller's rate limit.
+/// </summary>
 public static class GatewayModule
 {
     /// <summary>Large enough for a batch of 500 offline uses, small enough to refuse abuse early.</summary>
     public const long MaxRequestBodyBytes = 1024 * 1024;
 
-    /// <summary>Path prefixes of the public API (DESIGN §5) and the service behind each.</summary>
-    public static readonly IReadOnlyList<(string Prefix, string Service)> Routes =
+    /// <summary>YARP's reserved policy name for a route that needs no authorization at all.</summary>
+    public const string AnonymousPolicy = "anonymous";
+
+    private static readonly string[] Reads = [HttpMethods.Get, HttpMethods.Head];
+
+    /// <summary>
+    /// Path prefixes of the public API (DESIGN §5), the service behind each, and the methods anyone may use without a
+    /// token (DESIGN §2, "anyone"). Every other request needs a site client's token; the services check its scope.
+    /// </summary>
+    public static readonly IReadOnlyList<GatewayRoute> Routes =
     [
-        ("/connect", "identity"),
-        ("/api/clients", "identity"),
-        ("/api/areas", "venues"),
-        ("/api/venues", "venues"),
-        ("/api/distributors", "cards"),
-        ("/api/cards", "cards"),
-        ("/api/redemptions", "redemptions"),
-        ("/api/statistics", "statistics"),
-        ("/dashboard", "statistics"),
+        new("/connect/token", "identity", HttpMethods.Post),
+        new("/connect", "identity"),
+        new("/api/clients", "identity"),
+        new("/api/areas", "venues", Reads),
+        new("/api/venues", "venues", Reads),
+        new("/api/distributors", "cards"),
+        new("/api/cards", "cards"),
+        new("/api/redemptions", "redemptions"),
+        // Public answers are suppressed; the service makes them exact for a token scoped to them.
+        new("/api/statistics", "statistics", Reads),
+        new("/dashboard", "statistics", Reads),
     ];
 
     public static IEnumerable<string> Services => Routes.Select(r => r.Service).Distinct();
@@ -32,14 +45,13 @@ public static class GatewayModule
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         // YARP logs every proxied request at Information; at a busy ticket desk that is noise, traces cover it.
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        builder.AddKaikuAuthentication();
+        builder.AddTokenChecks();
+        builder.AddGatewayRateLimits();
+
         var destinations = Services.ToDictionary(service => service, service => ServiceUrl(builder.Configuration, service));
         builder.Services.AddReverseProxy().LoadFromMemory(
-            [.. Routes.Select((route, i) => new RouteConfig
-            {
-                RouteId = $"{route.Service}-{i}",
-                ClusterId = route.Service,
-                Match = new RouteMatch { Path = route.Prefix + "/{**rest}" },
-            })],
+            [.. Routes.SelectMany(ProxyRoutes), .. ApiDocs.Routes(Services)],
             [.. destinations.Select(d => new ClusterConfig
             {
                 ClusterId = d.Key,
@@ -53,10 +65,35 @@ public static class GatewayModule
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.Use(RefuseOversizedBodies);
-        app.MapGet(Extensions.HealthPath, SystemHealth.GetAsync).WithName("SystemHealth").WithSummary("Health of the gateway and every service");
-        app.MapGet(Extensions.AlivePath, () => TypedResults.Ok()).WithName("Alive");
+        // After UseServiceDefaults' authentication: a request spends the budget of its token's client.
+        app.UseRateLimiter();
+        app.MapGet(Extensions.HealthPath, SystemHealth.GetAsync).WithName("SystemHealth").WithSummary("Health of the gateway and every service").DisableRateLimiting();
+        app.MapGet(Extensions.AlivePath, () => TypedResults.Ok()).WithName("Alive").DisableRateLimiting();
+        app.MapApiDocs(Services);
         app.MapReverseProxy();
         return app;
+    }
+
+    // A prefix with public methods gets two routes on the same path; routing prefers the one that names the method.
+    private static IEnumerable<RouteConfig> ProxyRoutes(GatewayRoute route)
+    {
+        var routeId = route.Service + route.Prefix.Replace('/', '-');
+        var path = route.Prefix + "/{**rest}";
+        yield return new RouteConfig
+        {
+            RouteId = routeId,
+            ClusterId = route.Service,
+            Match = new RouteMatch { Path = path },
+            AuthorizationPolicy = AuthExtensions.SiteClientPolicy,
+        };
+        if (route.AnonymousMethods.Length == 0) yield break;
+        yield return new RouteConfig
+        {
+            RouteId = routeId + "-anonymous",
+            ClusterId = route.Service,
+            Match = new RouteMatch { Path = path, Methods = route.AnonymousMethods },
+            AuthorizationPolicy = AnonymousPolicy,
+        };
     }
 
     // Aspire's service-reference key: services__<name>__http__0.
@@ -75,6 +112,9 @@ public static class GatewayModule
         return next(context);
     }
 }
+
+/// <summary>A path prefix, the service that owns it, and the methods anyone may call on it without a token.</summary>
+public sealed record GatewayRoute(string Prefix, string Service, params string[] AnonymousMethods);
 
 public sealed record ServiceDirectory(IReadOnlyDictionary<string, string> Urls);
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Kaikukortti.AppHost.Hosting;
 using Kaikukortti.TestSupport;
 
@@ -25,6 +26,13 @@ public sealed class SystemFixture : IAsyncLifetime
             DataDirectory = directory.Path,
             GatewayPort = 0,
             Throwaway = true,
+            // Every test request comes from 127.0.0.1: the per-IP limits for anonymous callers would throttle the suite.
+            // The limits themselves are tested in Gateway.Tests.
+            Environment = new Dictionary<string, string?>
+            {
+                ["RateLimits__Anonymous__PermitsPerSecond"] = "1000",
+                ["RateLimits__TokenEndpoint__PermitsPerSecond"] = "1000",
+            },
         });
         Gateway = new HttpClient { BaseAddress = new Uri(System.GatewayUrl) };
         Admin = new HttpClient { BaseAddress = new Uri(System.GatewayUrl) }.As(await TokenAsync(KaikuSystem.AdminClientId, System.AdminSecret));
@@ -35,7 +43,7 @@ public sealed class SystemFixture : IAsyncLifetime
     {
         var response = await Gateway.PostAsync("/connect/token", new FormUrlEncodedContent(
             [new("grant_type", "client_credentials"), new("client_id", clientId), new("client_secret", secret)]));
-        return (await response.ShouldBeJsonAsync(System.Net.HttpStatusCode.OK)).GetProperty("access_token").GetString()!;
+        return (await response.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("access_token").GetString()!;
     }
 
     public async ValueTask DisposeAsync()
