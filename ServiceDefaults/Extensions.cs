@@ -75,8 +75,9 @@ public static class Extensions
         var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var exportOtlp = !string.IsNullOrWhiteSpace(otlpEndpoint);
 
-        // Request-by-request framework logs would drown the service's own; traces cover requests.
+        // Request-by-request framework logs (incoming and outgoing) would drown the service's own; traces cover requests.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddSimpleConsole(options =>
         {
             options.SingleLine = true;

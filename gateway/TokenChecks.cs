@@ -39,8 +39,6 @@ public static class TokenChecks
             .Validate(options => options.RevocationPollInterval > TimeSpan.Zero, "Gateway:RevocationPollInterval must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<RevokedClients>();
-        // Polled every second: the client's per-request logs would drown everything else.
-        builder.Logging.AddFilter($"System.Net.Http.HttpClient.{RevocationPoller.HttpClientName}", LogLevel.Warning);
         builder.Services.AddHttpClient(RevocationPoller.HttpClientName, (services, client) =>
         {
             client.BaseAddress = new Uri(services.GetRequiredService<ServiceDirectory>().Urls["identity"]);
