@@ -27,6 +27,7 @@ public sealed class ProblemTextOptions
         ["name-too-long"] = new("Nimi on liian pitkä (enintään {0} merkkiä).", "Namnet är för långt (högst {0} tecken).", "The name is too long (at most {0} characters)."),
         // Areas are known to several services (Venues owns them; the others learn them from events).
         ["area-not-found"] = new("Aluetta '{0}' ei löydy.", "Området '{0}' hittades inte.", "There is no area '{0}'."),
+        ["area-unknown"] = new("Aluetta '{0}' ei tunneta.", "Området '{0}' är okänt.", "The area '{0}' is not known."),
         ["unavailable"] = new("Palvelu ei ole juuri nyt käytettävissä.", "Tjänsten är inte tillgänglig just nu.", "The service is unavailable right now."),
     };
 

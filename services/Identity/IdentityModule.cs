@@ -34,7 +34,6 @@ public static class IdentityModule
                 "Besöksmålen (venueIds) för rollen {0} är ogiltiga: en venue-klient har exakt ett, en partner 1–{1}.",
                 "The venueIds for the role {0} are not valid: a venue client has exactly one, a partner 1 to {1}.")
             .Add("client-area-mismatch", "Annettu alue ei vastaa kohteen tai jakajan aluetta '{0}'.", "Det angivna området motsvarar inte områdets '{0}'.", "The given areaCode does not match the area '{0}' of the venue or distributor.")
-            .Add("area-unknown", "Aluetta '{0}' ei tunneta.", "Området '{0}' är okänt.", "The area '{0}' is not known.")
             .Add("venue-unknown", "Kohdetta {0} ei tunneta.", "Besöksmålet {0} är okänt.", "The venue {0} is not known.")
             .Add("distributor-unknown", "Jakajaa {0} ei tunneta.", "Utdelaren {0} är okänd.", "The distributor {0} is not known.")
             .Add("client-role-not-allowed", "Aluekoordinaattori ei voi luoda roolin {0} asiakasta.", "En områdeskoordinator kan inte skapa en klient med rollen {0}.", "An area coordinator cannot create a {0} client.")

@@ -30,4 +30,6 @@ public static class HttpAssertions
         client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
     public static Task<HttpResponseMessage> PostJsonAsync<T>(this HttpClient client, string path, T body) => client.PostAsJsonAsync(path, body);
+
+    public static Task<HttpResponseMessage> PutJsonAsync<T>(this HttpClient client, string path, T body) => client.PutAsJsonAsync(path, body);
 }
