@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Kaikukortti.Contracts;
 using Kaikukortti.Contracts.Cards;
-using Kaikukortti.Contracts.Venues;
 using Kaikukortti.ServiceDefaults.Auth;
 using Kaikukortti.TestSupport;
 using MassTransit;
@@ -11,30 +9,43 @@ namespace Kaikukortti.EndToEnd.Tests;
 
 /// <summary>
 /// Every route that exists, through the gateway, with every kind of caller: one client of each role scoped to area A,
-/// a coordinator of area B (wrong scope, same role), an expired token, a revoked client and no token.
+/// a coordinator and a venue of area B (wrong scope, same role), an expired token, a revoked client and no token.
 /// Later issues add their routes as rows.
 /// </summary>
 public sealed class AuthorizationMatrixTests(SystemFixture system)
 {
-    private static readonly string[] Callers = ["admin", "coordinator", "coordinator-b", "distributor", "venue", "partner", "statistics", "expired", "revoked", "anonymous"];
+    private static readonly string[] Callers =
+        ["admin", "coordinator", "coordinator-b", "distributor", "venue", "venue-b", "partner", "statistics", "expired", "revoked", "anonymous"];
 
-    // One row per route; one status per caller, in the order of Callers.
+    // One row per route; one status per caller, in the order of Callers. {venue} is a venue of area A; {new-venue} a
+    // venue of area A made for that one request; {offering} one of {venue}'s offerings.
     private const string Matrix = """
-        route                                admin coordinator coordinator-b distributor venue partner statistics expired revoked anonymous
-        GET /api/areas                        200   200         200           200         200   200     200        401     401     200
-        GET /api/areas/{area}                 200   200         200           200         200   200     200        401     401     200
-        POST /api/areas                       201   403         403           403         403   403     403        401     401     401
-        GET /api/statistics/summary           200   200         200           200         200   200     200        401     401     200
-        GET /api/clients                      200   200         200           403         403   403     403        401     401     401
-        POST /api/clients                     201   201         403           403         403   403     403        401     401     401
-        DELETE /api/clients/{client}          204   204         404           403         403   403     403        401     401     401
-        GET /docs                             200   200         200           200         200   200     200        401     401     200
+        route                                          admin coordinator coordinator-b distributor venue venue-b partner statistics expired revoked anonymous
+        GET /api/areas                                  200   200         200           200         200   200     200     200        401     401     200
+        GET /api/areas/{area}                           200   200         200           200         200   200     200     200        401     401     200
+        POST /api/areas                                 201   403         403           403         403   403     403     403        401     401     401
+        GET /api/statistics/summary                     200   200         200           200         200   200     200     200        401     401     200
+        GET /api/clients                                200   200         200           403         403   403     403     403        401     401     401
+        POST /api/clients                               201   201         403           403         403   403     403     403        401     401     401
+        DELETE /api/clients/{client}                    204   204         404           403         403   403     403     403        401     401     401
+        GET /api/venues                                 200   200         200           200         200   200     200     200        401     401     200
+        GET /api/venues/{venue}                         200   200         200           200         200   200     200     200        401     401     200
+        POST /api/venues                                201   201         403           403         403   403     403     403        401     401     401
+        PUT /api/venues/{venue}                         200   200         403           403         403   403     403     403        401     401     401
+        POST /api/venues/{new-venue}/deactivate         200   200         403           403         403   403     403     403        401     401     401
+        POST /api/venues/{new-venue}/activate           200   200         403           403         403   403     403     403        401     401     401
+        GET /api/venues/{venue}/offerings               200   200         200           200         200   200     200     200        401     401     200
+        POST /api/venues/{venue}/offerings              201   201         403           403         201   403     201     403        401     401     401
+        PUT /api/venues/{venue}/offerings/{offering}    200   200         403           403         200   403     200     403        401     401     401
+        GET /docs                                       200   200         200           200         200   200     200     200        401     401     200
         """;
 
     private readonly string areaA = $"a-{Guid.NewGuid():N}"[..12];
     private readonly string areaB = $"b-{Guid.NewGuid():N}"[..12];
-    private readonly Guid venueA = Guid.NewGuid();
     private readonly Guid distributorA = Guid.NewGuid();
+    private Guid venueA;
+    private Guid venueB;
+    private Guid offeringA;
 
     [Fact]
     public async Task Every_route_answers_every_caller_with_exactly_the_expected_status()
@@ -59,26 +70,42 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
 
     private async Task<HttpResponseMessage> SendAsync(HttpClient caller, string method, string route)
     {
-        var path = route.Replace("{area}", areaA);
+        var path = route.Replace("{area}", areaA).Replace("{venue}", venueA.ToString()).Replace("{offering}", offeringA.ToString());
         if (route.Contains("{client}")) path = path.Replace("{client}", (await NewClientAsync(system.Admin, "statistics", areaA)).ClientId);
+        if (route.Contains("{new-venue}")) path = path.Replace("{new-venue}", (await NewVenueAsync(areaA)).ToString());
         using var request = new HttpRequestMessage(new HttpMethod(method), path)
         {
             Content = (method, route) switch
             {
                 ("POST", "/api/areas") => JsonContent.Create(new { code = $"m-{Guid.NewGuid():N}"[..12], name = new { fi = "Matriisi" }, municipalities = new[] { "Matriisi" } }),
                 ("POST", "/api/clients") => JsonContent.Create(new { name = "Lipputiski", role = "venue", venueIds = new[] { venueA } }),
+                ("POST", "/api/venues") or ("PUT", "/api/venues/{venue}") => JsonContent.Create(Venue(areaA)),
+                ("POST", "/api/venues/{venue}/offerings") or ("PUT", "/api/venues/{venue}/offerings/{offering}") => JsonContent.Create(Offering),
                 _ => null,
             },
         };
         return await caller.SendAsync(request);
     }
 
-    /// <summary>Areas A and B through the API; a venue and a distributor in A as the Venues and Cards services will announce them.</summary>
+    private static readonly object Offering = new { title = "Joulukonsertti", kind = "admission", quota = new { tickets = 10, per = "event" } };
+
+    private static object Venue(string area) => new { areaCode = area, name = new { fi = "Matriisiteatteri" }, category = "culture", municipality = area };
+
+    private async Task<Guid> NewVenueAsync(string area) =>
+        (await (await system.Admin.PostAsJsonAsync("/api/venues", Venue(area))).ShouldBeJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+    /// <summary>
+    /// Areas A and B, a venue in each and an offering through the API; a distributor in A as the Cards service will
+    /// announce it (that service has no API yet).
+    /// </summary>
     private async Task PrepareAreasAsync()
     {
         foreach (var area in new[] { areaA, areaB })
             (await system.Admin.PostAsJsonAsync("/api/areas", new { code = area, name = new { fi = area }, municipalities = new[] { area } }))
                 .StatusCode.ShouldBe(HttpStatusCode.Created);
+        (venueA, venueB) = (await NewVenueAsync(areaA), await NewVenueAsync(areaB));
+        offeringA = (await (await system.Admin.PostAsJsonAsync($"/api/venues/{venueA}/offerings", Offering)).ShouldBeJsonAsync(HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
 
         var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
@@ -88,15 +115,9 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
         await bus.StartAsync();
         try
         {
-            var now = DateTimeOffset.UtcNow;
-            await bus.Publish(new VenueRegistered
-            {
-                VenueId = venueA, AreaCode = areaA, Name = new LocalizedName { Fi = "Teatteri" }, Category = "culture",
-                Municipality = areaA, AcceptsOtherAreas = true, Active = true, RegisteredAt = now,
-            });
             await bus.Publish(new DistributorRegistered
             {
-                DistributorId = distributorA, AreaCode = areaA, Name = "Aikuissosiaalityö", UnitType = "adult-social-work", Active = true, RegisteredAt = now,
+                DistributorId = distributorA, AreaCode = areaA, Name = "Aikuissosiaalityö", UnitType = "adult-social-work", Active = true, RegisteredAt = DateTimeOffset.UtcNow,
             });
         }
         finally
@@ -124,7 +145,8 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
             // Venue and distributor clients need Identity to have learned of them: the first attempts may be refused.
             ["distributor"] = await EventuallyClientWithTokenAsync(new { name = "Jakaja", role = "distributor", distributorId = distributorA }),
             ["venue"] = await EventuallyClientWithTokenAsync(new { name = "Kohde", role = "venue", venueIds = new[] { venueA } }),
-            ["partner"] = await ClientWithTokenAsync(new { name = "Lippupalvelu", role = "partner", venueIds = new[] { venueA } }),
+            ["venue-b"] = await EventuallyClientWithTokenAsync(new { name = "Kohde B", role = "venue", venueIds = new[] { venueB } }),
+            ["partner"] = await EventuallyClientWithTokenAsync(new { name = "Lippupalvelu", role = "partner", venueIds = new[] { venueA } }),
             ["statistics"] = await ClientWithTokenAsync(new { name = "Tilastot", role = "statistics", areaCode = areaA }),
             ["expired"] = Caller(keyRing.Expired(new SiteClient("kaiku-admin", Roles.NationalAdmin, null, null, []))),
             ["revoked"] = revokedCaller,
