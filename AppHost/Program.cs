@@ -1,4 +1,5 @@
 using Kaikukortti.AppHost.Hosting;
+using Kaikukortti.AppHost.Seed;
 
 namespace Kaikukortti.AppHost;
 
@@ -11,8 +12,10 @@ public static class Program
         using var shutdown = new ShutdownSignals();
         try
         {
+            var seed = RunSettings.SeedsDemoData();
             await using var system = await KaikuSystem.StartAsync(RunSettings.FromEnvironment(log), shutdown.Token);
-            StartupSummary.Print(system, log);
+            var demoData = seed ? await SeedDemoDataAsync(system, log, shutdown.Token) : "none (KAIKU_SEED=none)";
+            StartupSummary.Print(system, log, demoData);
             await shutdown.Requested;
             log.Write(KaikuSystem.LogSource, "stopping…");
         }
@@ -32,6 +35,22 @@ public static class Program
 
         log.Write(KaikuSystem.LogSource, "stopped");
         return 0;
+    }
+
+    /// <returns>What the start-up summary says about the demo data.</returns>
+    private static async Task<string> SeedDemoDataAsync(KaikuSystem system, LogSink log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await DemoSeed.RunAsync(new Uri(system.GatewayUrl), KaikuSystem.AdminClientId, system.AdminSecret, log, cancellationToken);
+            return result.Summary;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The system runs fine without demo data; stopping it would only hide what went wrong.
+            AlertLines(log, $"seeding the demo data failed: {e.Message}");
+            return "seeding failed (see the !! lines above); set KAIKU_SEED=none to skip it";
+        }
     }
 
     private static void AlertLines(LogSink log, string text)

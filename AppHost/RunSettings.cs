@@ -18,6 +18,14 @@ internal static class RunSettings
         Log = log,
     };
 
+    /// <summary><c>KAIKU_SEED</c>: <c>demo</c> (the default) seeds the demo network on a first run, <c>none</c> does not.</summary>
+    public static bool SeedsDemoData() => Variable("KAIKU_SEED")?.ToLowerInvariant() switch
+    {
+        null or "demo" => true,
+        "none" => false,
+        _ => throw new PrerequisiteMissingException($"KAIKU_SEED must be 'demo' or 'none', not '{Variable("KAIKU_SEED")}'."),
+    };
+
     private static int Port(string variable, string value) =>
         int.TryParse(value, out var port) && port is > 0 and <= 65535
             ? port

@@ -34,8 +34,18 @@ public sealed class SystemFixture : IAsyncLifetime
                 ["RateLimits__TokenEndpoint__PermitsPerSecond"] = "1000",
             },
         });
-        Gateway = new HttpClient { BaseAddress = new Uri(System.GatewayUrl) };
-        Admin = new HttpClient { BaseAddress = new Uri(System.GatewayUrl) }.As(await TokenAsync(KaikuSystem.AdminClientId, System.AdminSecret));
+        try
+        {
+            Gateway = new HttpClient { BaseAddress = new Uri(System.GatewayUrl) };
+            Admin = new HttpClient { BaseAddress = new Uri(System.GatewayUrl) }.As(await TokenAsync(KaikuSystem.AdminClientId, System.AdminSecret));
+        }
+        catch
+        {
+            // A fixture that fails to initialize is not disposed: stop the system here or its processes outlive the run.
+            await System.DisposeAsync();
+            await directory.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>A token from <c>POST /connect/token</c> through the gateway.</summary>
