@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -92,19 +91,5 @@ public sealed class DemoSeedTests(SystemFixture system)
         }
 
         return string.Join("; ", totals);
-    }
-
-    private sealed class RecordingLogSink : LogSink
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-        private readonly ConcurrentQueue<string> _alerts = new();
-
-        public IReadOnlyCollection<string> Lines => _lines;
-
-        public IReadOnlyCollection<string> Alerts => _alerts;
-
-        public override void Write(string source, string line) => _lines.Enqueue($"[{source}] {line}");
-
-        public override void Alert(string source, string line) => _alerts.Enqueue(line);
     }
 }

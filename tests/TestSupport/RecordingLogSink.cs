@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using Kaikukortti.AppHost.Hosting;
 
-namespace Kaikukortti.AppHost.Tests;
+namespace Kaikukortti.TestSupport;
 
-internal sealed class RecordingLogSink : LogSink
+/// <summary>Keeps what the hosting code logs, so tests can assert on it.</summary>
+public sealed class RecordingLogSink : LogSink
 {
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly ConcurrentQueue<string> _alerts = new();
