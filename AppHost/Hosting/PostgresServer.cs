@@ -19,7 +19,6 @@ public sealed class PostgresServer : ProcessResource
     private readonly PostgresServerOptions _options;
     private readonly string _directory;
     private readonly string _cluster;
-    private DirectoryLock? _lock;
     private ChildProcess? _postmaster;
 
     public PostgresServer(PostgresServerOptions options)
@@ -54,20 +53,8 @@ public sealed class PostgresServer : ProcessResource
 
     private string Program(string name) => Path.Combine(_options.Tools.PostgresBinDirectory, name);
 
-    public static async Task<PostgresServer> StartAsync(PostgresServerOptions options, CancellationToken cancellationToken = default)
-    {
-        var server = new PostgresServer(options);
-        try
-        {
-            await server.StartAsync(cancellationToken);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-    }
+    public static Task<PostgresServer> StartAsync(PostgresServerOptions options, CancellationToken cancellationToken = default) =>
+        StartNewAsync(new PostgresServer(options), cancellationToken);
 
     public static IEnumerable<string> FindMissingPrerequisites(ToolPaths tools)
     {
@@ -87,12 +74,6 @@ public sealed class PostgresServer : ProcessResource
     public Task<string> EnsureDatabaseAsync(string name, CancellationToken cancellationToken = default) =>
         PostgresDatabases.EnsureAsync(ConnectionString, name, cancellationToken);
 
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _lock?.Dispose();
-    }
-
     private protected override async Task StartProcessesAsync(CancellationToken cancellationToken)
     {
         if (FindMissingPrerequisites(_options.Tools).FirstOrDefault() is { } problem)
@@ -100,7 +81,7 @@ public sealed class PostgresServer : ProcessResource
             throw new PrerequisiteMissingException(problem);
         }
 
-        _lock ??= DirectoryLock.Acquire(_directory, Name);
+        LockDataDirectory(_directory);
         if (Port == 0)
         {
             Port = Network.FindFreePort();

@@ -7,6 +7,7 @@ namespace Kaikukortti.AppHost.Hosting;
 public abstract class ProcessResource : IResource, IAsyncDisposable
 {
     private volatile ResourceState _state = ResourceState.NotStarted;
+    private DirectoryLock? _lock;
 
     public abstract string Name { get; }
 
@@ -60,7 +61,29 @@ public abstract class ProcessResource : IResource, IAsyncDisposable
         _state = ResourceState.Stopped;
     }
 
-    public virtual async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _lock?.Dispose();
+    }
+
+    /// <summary>Starts a new resource; one that fails to start is disposed before the exception propagates.</summary>
+    private protected static async Task<T> StartNewAsync<T>(T resource, CancellationToken cancellationToken) where T : ProcessResource
+    {
+        try
+        {
+            await resource.StartAsync(cancellationToken);
+            return resource;
+        }
+        catch
+        {
+            await resource.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Claims <paramref name="directory"/> for this resource until it is disposed (kept across restarts).</summary>
+    private protected void LockDataDirectory(string directory) => _lock ??= DirectoryLock.Acquire(directory, Name);
 
     private protected abstract Task StartProcessesAsync(CancellationToken cancellationToken);
 

@@ -21,7 +21,6 @@ public sealed class RabbitMqServer : ProcessResource
 
     private readonly RabbitMqServerOptions _options;
     private readonly string _dataDirectory;
-    private DirectoryLock? _lock;
     private ChildProcess? _epmd;
     private ChildProcess? _broker;
     private int _epmdPort;
@@ -54,20 +53,8 @@ public sealed class RabbitMqServer : ProcessResource
 
     private string HomeDirectory => Path.Combine(_dataDirectory, "home");
 
-    public static async Task<RabbitMqServer> StartAsync(RabbitMqServerOptions options, CancellationToken cancellationToken = default)
-    {
-        var server = new RabbitMqServer(options);
-        try
-        {
-            await server.StartAsync(cancellationToken);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-    }
+    public static Task<RabbitMqServer> StartAsync(RabbitMqServerOptions options, CancellationToken cancellationToken = default) =>
+        StartNewAsync(new RabbitMqServer(options), cancellationToken);
 
     public static IEnumerable<string> FindMissingPrerequisites(ToolPaths tools)
     {
@@ -98,12 +85,6 @@ public sealed class RabbitMqServer : ProcessResource
                 $"rabbitmqctl {string.Join(' ', arguments)} failed with code {exitCode}:{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
     }
 
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _lock?.Dispose();
-    }
-
     private protected override async Task StartProcessesAsync(CancellationToken cancellationToken)
     {
         if (FindMissingPrerequisites(_options.Tools).FirstOrDefault() is { } problem)
@@ -111,7 +92,7 @@ public sealed class RabbitMqServer : ProcessResource
             throw new PrerequisiteMissingException(problem);
         }
 
-        _lock ??= DirectoryLock.Acquire(_dataDirectory, Name);
+        LockDataDirectory(_dataDirectory);
         if (Port == 0)
         {
             Port = Network.FindFreePort();
