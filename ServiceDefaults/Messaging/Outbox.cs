@@ -18,6 +18,8 @@ public static class Outbox
     public static async Task<Guid> EnqueueAsync<T>(NpgsqlTransaction transaction, T message, CancellationToken cancellationToken = default) where T : class
     {
         var messageId = Guid.CreateVersion7();
+        // The runtime type, not T: an event passed as object must still go out as what it is.
+        var type = message.GetType();
         // NOTIFY is transactional too: the relay is woken only if and when this transaction commits.
         await transaction.Connection!.ExecuteAsync(new CommandDefinition($"""
             INSERT INTO outbox (message_id, message_type, body, trace_parent) VALUES (@messageId, @type, @body::jsonb, @traceParent);
@@ -26,8 +28,8 @@ public static class Outbox
             new
             {
                 messageId,
-                type = TypeName(typeof(T)),
-                body = JsonSerializer.Serialize(message, Json),
+                type = TypeName(type),
+                body = JsonSerializer.Serialize(message, type, Json),
                 traceParent = Activity.Current?.Id,
             },
             transaction, cancellationToken: cancellationToken));

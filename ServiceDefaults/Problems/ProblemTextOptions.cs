@@ -28,6 +28,16 @@ public sealed class ProblemTextOptions
         // Areas are known to several services (Venues owns them; the others learn them from events).
         ["area-not-found"] = new("Aluetta '{0}' ei löydy.", "Området '{0}' hittades inte.", "There is no area '{0}'."),
         ["area-unknown"] = new("Aluetta '{0}' ei tunneta.", "Området '{0}' är okänt.", "The area '{0}' is not known."),
+        ["paging-invalid"] = new("Sivun on oltava vähintään 1 ja sivukoon 1–{0}.", "Sidan måste vara minst 1 och sidstorleken 1–{0}.", "page must be at least 1 and pageSize 1 to {0}."),
+        // Card numbers are read by Cards and Redemptions alike.
+        ["card-number-invalid"] = new(
+            "Kortin numerossa on oltava 12 numeroa (välilyönnit ja väliviivat sallitaan).",
+            "Kortnumret ska ha 12 siffror (mellanslag och bindestreck tillåts).",
+            "A card number has 12 digits (spaces and hyphens are allowed)."),
+        ["card-number-mistyped"] = new(
+            "Kortin numero on kirjoitettu väärin: tarkistusnumero ei täsmää. Tarkista numero kortista.",
+            "Kortnumret är felskrivet: kontrollsiffran stämmer inte. Kontrollera numret på kortet.",
+            "The card number is mistyped: its check digit does not match. Check the number on the card."),
         ["unavailable"] = new("Palvelu ei ole juuri nyt käytettävissä.", "Tjänsten är inte tillgänglig just nu.", "The service is unavailable right now."),
     };
 

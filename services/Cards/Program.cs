@@ -1,9 +1,11 @@
+using Kaikukortti.Cards;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddNpgsqlDataSource("cardsdb");
-builder.AddMessaging();
+builder.AddCards();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
+app.MapCardsService();
 app.Run();

@@ -34,7 +34,6 @@ public static class VenuesModule
             .Add("quota-period-invalid", "Kiintiön jakso '{0}' ei kelpaa: event, day, week tai month.", "Kvotens period '{0}' är ogiltig: event, day, week eller month.", "The quota period '{0}' is not valid: event, day, week or month.")
             .Add("offering-ends-before-start", "Päättymisaika on ennen alkamisaikaa.", "Sluttiden är före starttiden.", "The end is before the start.")
             .Add("offering-not-found", "Tarjousta {0} ei löydy.", "Erbjudandet {0} hittades inte.", "There is no offering {0}.")
-            .Add("paging-invalid", "Sivun on oltava vähintään 1 ja sivukoon 1–{0}.", "Sidan måste vara minst 1 och sidstorleken 1–{0}.", "page must be at least 1 and pageSize 1 to {0}.")
             .Add("area-code-taken", "Alue tunnuksella '{0}' on jo olemassa.", "Det finns redan ett område med koden '{0}'.", "An area with the code '{0}' already exists."));
         return builder;
     }

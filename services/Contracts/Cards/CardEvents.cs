@@ -12,6 +12,17 @@ public sealed record DistributorRegistered
     public required DateTimeOffset RegisteredAt { get; init; }
 }
 
+/// <summary>A distributor was deactivated or activated again: an inactive one issues and renews no cards.</summary>
+public sealed record DistributorChanged
+{
+    public required Guid DistributorId { get; init; }
+    public required string AreaCode { get; init; }
+    public required string Name { get; init; }
+    public required string UnitType { get; init; }
+    public required bool Active { get; init; }
+    public required DateTimeOffset ChangedAt { get; init; }
+}
+
 public sealed record CardIssued
 {
     public required Guid CardId { get; init; }

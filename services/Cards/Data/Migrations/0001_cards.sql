@@ -1,0 +1,55 @@
+-- Learned from AreaRegistered: a distributor can only be registered in an area that exists.
+CREATE TABLE areas (code text PRIMARY KEY);
+
+CREATE TABLE distributors (
+    id            uuid PRIMARY KEY,
+    area_code     text NOT NULL REFERENCES areas (code),
+    name          text NOT NULL,
+    unit_type     text NOT NULL,
+    active        boolean NOT NULL,
+    registered_at timestamptz NOT NULL,
+    changed_at    timestamptz NOT NULL
+);
+CREATE INDEX distributors_area ON distributors (area_code, name);
+
+-- DESIGN §1: no name, identity code, date of birth or address — ever. Cards are never deleted, so the unique number
+-- is never given out twice.
+CREATE TABLE cards (
+    id                  uuid PRIMARY KEY,
+    card_number         char(12) NOT NULL UNIQUE,
+    kind                text NOT NULL CHECK (kind IN ('personal', 'community')),
+    distributor_id      uuid NOT NULL REFERENCES distributors (id),
+    area_code           text NOT NULL,
+    birth_year          int,
+    postal_code         char(5),
+    children            int NOT NULL CHECK (children BETWEEN 0 AND 20),
+    group_size          int CHECK (group_size BETWEEN 1 AND 30),
+    gender              text,
+    age_group           text,
+    life_situation      text,
+    issued_on           date NOT NULL,
+    valid_until         date NOT NULL,
+    closed_at           timestamptz,
+    close_reason        text,
+    replaces_card_id        uuid REFERENCES cards (id),
+    replaces_card_number    char(12),
+    replaced_by_card_id     uuid REFERENCES cards (id),
+    replaced_by_card_number char(12),
+    issued_at           timestamptz NOT NULL,
+    changed_at          timestamptz NOT NULL
+);
+CREATE INDEX cards_distributor ON cards (distributor_id, issued_at DESC);
+
+-- Who read or changed what, when: a site client and a card number or distributor, never anything about the holder.
+CREATE TABLE audit_log (
+    id             bigserial PRIMARY KEY,
+    at             timestamptz NOT NULL,
+    client_id      text NOT NULL,
+    role           text NOT NULL,
+    action         text NOT NULL,
+    area_code      text NOT NULL,
+    distributor_id uuid,
+    card_number    char(12)
+);
+CREATE INDEX audit_log_area ON audit_log (area_code, id DESC);
+CREATE INDEX audit_log_card ON audit_log (card_number, id DESC) WHERE card_number IS NOT NULL;
