@@ -1,5 +1,6 @@
 using Dapper;
 using Kaikukortti.AppHost.Hosting;
+using Kaikukortti.ServiceDefaults.Messaging;
 using Kaikukortti.TestSupport;
 using static Kaikukortti.ServiceDefaults.Tests.MessagingHost;
 
@@ -21,6 +22,23 @@ public sealed class OutboxTests(PostgresFixture postgres, RabbitMqFixture rabbit
         await Eventually.TrueAsync(async () => await UnsentAsync(host) == 0, Delivery, "every outbox row marked sent");
         await Task.Delay(500);
         (await host.PingsAsync(run)).ShouldBe(Enumerable.Range(0, 25).Select(i => $"ping-{i:00}"));
+    }
+
+    [Fact]
+    public async Task An_event_handed_over_as_an_object_goes_out_as_its_own_type()
+    {
+        await using var host = await StartAsync(await postgres.CreateDatabaseAsync(), rabbitMq.ConnectionString);
+        var run = Guid.NewGuid();
+
+        await using (var connection = await host.DataSource.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            object ping = new Pinged { Run = run, Text = "as-object" };
+            await Outbox.EnqueueAsync(transaction, ping);
+            await transaction.CommitAsync();
+        }
+
+        await Eventually.TrueAsync(async () => (await host.PingsAsync(run)).Contains("as-object"), Delivery, "the ping enqueued as object");
     }
 
     [Fact]
