@@ -32,4 +32,20 @@ public sealed class LifecycleTests(PostgresFixture postgres, RabbitMqFixture rab
             ["DistributorRegistered", "DistributorRegistered", "CardIssued", "CardRenewed", "CardClosed", "CardIssued", "CardClosed"]);
         renewed.GetProperty("validUntil").GetString().ShouldNotBeNull();
     }
+
+    [Fact]
+    public async Task Every_cards_and_distributors_operation_is_named_and_summarized_in_the_OpenAPI_document()
+    {
+        using var client = cards.Factory.CreateClient();
+        var document = await (await client.GetAsync("/openapi/v1.json")).ShouldBeJsonAsync(HttpStatusCode.OK);
+
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(operation => (Path: path.Name, Method: operation.Name, operation.Value)))
+            .ToList();
+        operations.Select(o => o.Value.GetProperty("operationId").GetString()).ShouldBe(
+            ["RegisterDistributor", "ListDistributors", "GetDistributor", "DeactivateDistributor", "ActivateDistributor", "IssueCard", "ListCards",
+             "ReadCardAuditLog", "GetCard", "CheckCard", "CardQrCode", "RenewCard", "CloseCard", "ReplaceCard"], ignoreOrder: true);
+        operations.Where(o => !o.Value.TryGetProperty("summary", out _)).ShouldBeEmpty();
+        operations.Single(o => o.Path == "/api/cards/{cardNumber}/status").Value.GetProperty("responses").TryGetProperty("404", out _).ShouldBeTrue();
+    }
 }
