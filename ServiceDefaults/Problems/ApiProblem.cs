@@ -16,6 +16,9 @@ public static class ApiProblem
 
     public static ProblemHttpResult BadRequest(string code, params object?[] args) => Create(StatusCodes.Status400BadRequest, code, args);
 
+    /// <summary>The caller is known but the resource lies outside its scope (DESIGN §2).</summary>
+    public static ProblemHttpResult Forbidden() => Create(StatusCodes.Status403Forbidden, "forbidden");
+
     public static ProblemHttpResult NotFound(string code, params object?[] args) => Create(StatusCodes.Status404NotFound, code, args);
 
     public static ProblemHttpResult Conflict(string code, params object?[] args) => Create(StatusCodes.Status409Conflict, code, args);

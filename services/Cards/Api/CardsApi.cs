@@ -105,7 +105,7 @@ public static class CardsApi
         if ((request.DistributorId ?? actor.DistributorId) is not { } distributorId) return ApiProblem.BadRequest("card-field-required", "distributorId");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (await DistributorStore.FindAsync(connection, distributorId, cancellationToken) is not { } distributor) return ApiProblem.BadRequest("distributor-unknown", distributorId);
-        if (!Distributor.IsManagedBy(actor, distributor.Id, distributor.AreaCode)) return Forbidden();
+        if (!Distributor.IsManagedBy(actor, distributor.Id, distributor.AreaCode)) return ApiProblem.Forbidden();
         if (!distributor.Active) return ApiProblem.Conflict("distributor-inactive", distributor.Id);
         var now = clock.GetUtcNow();
         var holder = CardHolder.Describe(new HolderAnswers(
@@ -129,7 +129,7 @@ public static class CardsApi
         if ((distributorId ?? actor.DistributorId) is not { } id) return ApiProblem.BadRequest("card-field-required", "distributorId");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (await DistributorStore.FindAsync(connection, id, cancellationToken) is not { } distributor) return ApiProblem.NotFound("distributor-not-found", id);
-        if (!Distributor.IsManagedBy(actor, distributor.Id, distributor.AreaCode)) return Forbidden();
+        if (!Distributor.IsManagedBy(actor, distributor.Id, distributor.AreaCode)) return ApiProblem.Forbidden();
 
         var (pageNumber, size) = (page ?? 1, pageSize ?? 20);
         var found = await CardStore.ListAsync(connection, distributor.Id, pageNumber, size, cancellationToken);
@@ -145,7 +145,7 @@ public static class CardsApi
         if (Read(cardNumber, out var number) is { } invalid) return invalid;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (await CardStore.FindAsync(connection, number, cancellationToken) is not { } card) return ApiProblem.NotFound("card-not-found", cardNumber);
-        if (!Distributor.IsManagedBy(actor, card.DistributorId, card.AreaCode)) return Forbidden();
+        if (!Distributor.IsManagedBy(actor, card.DistributorId, card.AreaCode)) return ApiProblem.Forbidden();
         await AuditLog.WriteAsync(connection, null, actor, AuditActions.CardRead, card.AreaCode, card.DistributorId, card.Number, clock.GetUtcNow(), cancellationToken);
         return TypedResults.Ok(CardResponse.From(card, clock.Today()));
     }
@@ -154,7 +154,7 @@ public static class CardsApi
         string cardNumber, ClaimsPrincipal user, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {
         // Statistics clients read figures, never single cards.
-        if (SiteClient.From(user)!.Role == Roles.Statistics) return Forbidden();
+        if (SiteClient.From(user)!.Role == Roles.Statistics) return ApiProblem.Forbidden();
         if (Read(cardNumber, out var number) is { } invalid) return invalid;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (await CardStore.FindAsync(connection, number, cancellationToken) is not { } card) return ApiProblem.NotFound("card-not-found", cardNumber);
@@ -169,7 +169,7 @@ public static class CardsApi
         if (Read(cardNumber, out var number) is { } invalid) return invalid;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (await CardStore.FindAsync(connection, number, cancellationToken) is not { } card) return ApiProblem.NotFound("card-not-found", cardNumber);
-        if (!Distributor.IsManagedBy(SiteClient.From(user)!, card.DistributorId, card.AreaCode)) return Forbidden();
+        if (!Distributor.IsManagedBy(SiteClient.From(user)!, card.DistributorId, card.AreaCode)) return ApiProblem.Forbidden();
         using var generator = new QRCodeGenerator();
         using var code = generator.CreateQrCode(card.Number, QRCodeGenerator.ECCLevel.M);
         var svg = new SvgQRCode(code).GetGraphic(8);
@@ -218,7 +218,7 @@ public static class CardsApi
         if (page is < 1 || pageSize is < 1 or > MaxPageSize) return ApiProblem.BadRequest("paging-invalid", MaxPageSize);
         // A coordinator reads its own area without naming it; the national admin reads every area unless it names one.
         var areaCode = string.IsNullOrWhiteSpace(area) ? (actor.IsNationalAdmin ? null : actor.AreaCode) : area.Trim().ToLowerInvariant();
-        if (!actor.CoordinatesArea(areaCode)) return Forbidden();
+        if (!actor.CoordinatesArea(areaCode)) return ApiProblem.Forbidden();
         string? number = null;
         if (!string.IsNullOrWhiteSpace(cardNumber) && Read(cardNumber, out number) is { } invalid) return invalid;
 
@@ -242,7 +242,7 @@ public static class CardsApi
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (await CardStore.FindAsync(connection, number, cancellationToken, transaction) is not { } card) return ApiProblem.NotFound("card-not-found", cardNumber);
-        if (!Distributor.IsManagedBy(actor, card.DistributorId, card.AreaCode)) return Forbidden();
+        if (!Distributor.IsManagedBy(actor, card.DistributorId, card.AreaCode)) return ApiProblem.Forbidden();
         if (requiresActiveDistributor && await DistributorStore.FindAsync(connection, card.DistributorId, cancellationToken) is { Active: false })
             return ApiProblem.Conflict("distributor-inactive", card.DistributorId);
 
@@ -274,8 +274,6 @@ public static class CardsApi
         CardNumber.Reading.Mistyped => ApiProblem.BadRequest("card-number-mistyped"),
         _ => ApiProblem.BadRequest("card-number-invalid"),
     };
-
-    private static ProblemHttpResult Forbidden() => ApiProblem.Create(StatusCodes.Status403Forbidden, "forbidden");
 
     // Events carry an age band, never the birth year; never the postal code or the voluntary answers.
     private static CardIssued Issued(Card card) => new()

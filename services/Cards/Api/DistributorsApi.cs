@@ -47,7 +47,7 @@ public static class DistributorsApi
     {
         var actor = SiteClient.From(user)!;
         var areaCode = request.AreaCode?.Trim().ToLowerInvariant();
-        if (!actor.CoordinatesArea(areaCode)) return ApiProblem.Create(StatusCodes.Status403Forbidden, "forbidden");
+        if (!actor.CoordinatesArea(areaCode)) return ApiProblem.Forbidden();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (!await DistributorStore.AreaExistsAsync(connection, areaCode!, cancellationToken)) return ApiProblem.BadRequest("area-unknown", request.AreaCode);
         var registered = Distributor.Register(Guid.CreateVersion7(), areaCode!, request.Name, request.UnitType, clock.GetUtcNow());
@@ -97,7 +97,7 @@ public static class DistributorsApi
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (await DistributorStore.FindAsync(connection, id, cancellationToken, transaction) is not { } distributor) return ApiProblem.NotFound("distributor-not-found", id);
-        if (!actor.CoordinatesArea(distributor.AreaCode)) return ApiProblem.Create(StatusCodes.Status403Forbidden, "forbidden");
+        if (!actor.CoordinatesArea(distributor.AreaCode)) return ApiProblem.Forbidden();
         if (distributor.SetActive(active, clock.GetUtcNow()) is not { } changed) return TypedResults.Ok(DistributorResponse.From(distributor));
 
         await DistributorStore.UpdateAsync(transaction, changed, cancellationToken);

@@ -54,7 +54,7 @@ public static class ClientsApi
     public static async Task<Results<Created<CreatedClientResponse>, ProblemHttpResult>> CreateClient(
         CreateClientRequest request, ClaimsPrincipal user, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (Manager(user) is not { } actor) return ApiProblem.Create(StatusCodes.Status403Forbidden, "forbidden");
+        if (Manager(user) is not { } actor) return ApiProblem.Forbidden();
         var venueIds = request.VenueIds ?? [];
         var facts = await ClientStore.ScopeFactsAsync(dataSource, request.AreaCode, request.DistributorId, venueIds, cancellationToken);
         var checkedClient = ClientRegistration.Check(
@@ -71,7 +71,7 @@ public static class ClientsApi
     public static async Task<Results<Ok<IReadOnlyList<ClientResponse>>, ProblemHttpResult>> ListClients(
         string? area, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        if (Manager(user) is not { } actor) return ApiProblem.Create(StatusCodes.Status403Forbidden, "forbidden");
+        if (Manager(user) is not { } actor) return ApiProblem.Forbidden();
         var areaCode = actor.IsNationalAdmin ? (string.IsNullOrWhiteSpace(area) ? null : area.Trim().ToLowerInvariant()) : actor.AreaCode;
         var clients = await ClientStore.ListAsync(dataSource, areaCode, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<ClientResponse>>(
@@ -81,7 +81,7 @@ public static class ClientsApi
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeClient(
         string clientId, ClaimsPrincipal user, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (Manager(user) is not { } actor) return ApiProblem.Create(StatusCodes.Status403Forbidden, "forbidden");
+        if (Manager(user) is not { } actor) return ApiProblem.Forbidden();
         var record = await ClientStore.FindAsync(dataSource, clientId, cancellationToken);
         if (record is null || !ClientRegistration.Manages(actor, record.Client)) return ApiProblem.NotFound("client-not-found", clientId);
         if (record.Client.ClientId == actor.ClientId) return ApiProblem.Conflict("client-revoke-self");

@@ -109,7 +109,7 @@ public static class VenuesApi
         VenueRequest request, ClaimsPrincipal user, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {
         var areaCode = Area.NormalizeCode(request.AreaCode);
-        if (!SiteClient.From(user)!.CoordinatesArea(areaCode)) return Forbidden();
+        if (!SiteClient.From(user)!.CoordinatesArea(areaCode)) return ApiProblem.Forbidden();
         if (await AreaStore.FindAsync(dataSource, areaCode!, cancellationToken) is not { } area) return ApiProblem.BadRequest("area-unknown", request.AreaCode);
         var details = Describe(request, area);
         if (details.Error is { } error) return error.ToProblem();
@@ -159,7 +159,7 @@ public static class VenuesApi
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (await VenueStore.FindAsync(connection, id, cancellationToken, transaction) is not { } venue) return ApiProblem.NotFound("venue-not-found", id);
-        if (!ManagesOfferings(user, venue)) return Forbidden();
+        if (!ManagesOfferings(user, venue)) return ApiProblem.Forbidden();
         if (!venue.Active) return ApiProblem.Conflict("venue-inactive", id);
         var details = Describe(request);
         if (details.Error is { } error) return error.ToProblem();
@@ -181,7 +181,7 @@ public static class VenuesApi
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (await VenueStore.FindAsync(connection, id, cancellationToken, transaction) is not { } venue) return ApiProblem.NotFound("venue-not-found", id);
-        if (!ManagesOfferings(user, venue)) return Forbidden();
+        if (!ManagesOfferings(user, venue)) return ApiProblem.Forbidden();
         if (await OfferingStore.FindForUpdateAsync(transaction, id, offeringId, cancellationToken) is not { } offering) return ApiProblem.NotFound("offering-not-found", offeringId);
         var details = Describe(request);
         if (details.Error is { } error) return error.ToProblem();
@@ -207,7 +207,7 @@ public static class VenuesApi
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (await VenueStore.FindAsync(connection, id, cancellationToken, transaction) is not { } venue) return ApiProblem.NotFound("venue-not-found", id);
-        if (!SiteClient.From(user)!.CoordinatesArea(venue.AreaCode)) return Forbidden();
+        if (!SiteClient.From(user)!.CoordinatesArea(venue.AreaCode)) return ApiProblem.Forbidden();
         var outcome = await change(venue);
         if (outcome.Error is { } error) return error.ToProblem();
         if (outcome.Changed is not { } changed) return TypedResults.Ok(VenueResponse.From(venue));
@@ -236,8 +236,6 @@ public static class VenuesApi
 
     private static Result<OfferingDetails> Describe(OfferingRequest request) =>
         OfferingDetails.Describe(request.Title, request.Kind, request.Quota?.Tickets, request.Quota?.Per, request.Quota is not null, request.StartsAt, request.EndsAt);
-
-    private static ProblemHttpResult Forbidden() => ApiProblem.Create(StatusCodes.Status403Forbidden, "forbidden");
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
