@@ -11,21 +11,24 @@ namespace Kaikukortti.AppHost.Seed;
 /// <summary>What a run of <see cref="DemoSeed"/> did.</summary>
 /// <param name="AlreadyPresent">The demo data was there already, so nothing was done.</param>
 /// <param name="AreasSkipped">Areas that were registered already, by an earlier run that did not finish; left as they are.</param>
-public sealed record SeedResult(bool AlreadyPresent, int Areas, int AreasSkipped, int Venues, int Offerings, TimeSpan Elapsed)
+public sealed record SeedResult(bool AlreadyPresent, int Areas, int AreasSkipped, int Venues, int Offerings, int Distributors, int Cards, TimeSpan Elapsed)
 {
     public string Summary => AlreadyPresent
         ? "already present"
         : string.Create(CultureInfo.InvariantCulture,
-            $"seeded {Areas} areas{(AreasSkipped > 0 ? $" ({AreasSkipped} already there)" : "")}, {Venues} venues, {Offerings} offerings in {Elapsed.TotalSeconds:0.0} s");
+            $"seeded {Areas} areas{(AreasSkipped > 0 ? $" ({AreasSkipped} already there)" : "")}, {Venues} venues, {Offerings} offerings, {Distributors} distributors, {Cards} cards in {Elapsed.TotalSeconds:0.0} s");
 }
 
 /// <summary>
 /// Registers the demo network of <see cref="DemoData"/> through the gateway as the bootstrap national admin, the way any
-/// client would, so every area, venue and offering publishes its events like one registered by hand.
+/// client would, so every area, venue, offering, distributor and card publishes its events like one registered by hand.
 /// </summary>
 public static class DemoSeed
 {
     public const string LogSource = "seed";
+
+    /// <summary>How long to wait for the Cards service to learn of a new area (Venues → outbox → RabbitMQ → Cards' inbox).</summary>
+    private static readonly TimeSpan EventWait = TimeSpan.FromSeconds(30);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -42,13 +45,13 @@ public static class DemoSeed
         if (await IsPresentAsync(http, ct))
         {
             log.Write(LogSource, "demo data already present");
-            return new SeedResult(true, 0, 0, 0, 0, clock.Elapsed);
+            return new SeedResult(true, 0, 0, 0, 0, 0, 0, clock.Elapsed);
         }
 
         log.Write(LogSource, $"seeding demo data through {gateway} as {adminClientId}");
         http.DefaultRequestHeaders.Authorization = new("Bearer", await TokenAsync(http, adminClientId, adminSecret, ct));
         var scheduleStart = NextMonday(DateTimeOffset.UtcNow);
-        int areas = 0, skipped = 0, venues = 0, offerings = 0;
+        int areas = 0, skipped = 0, venues = 0, offerings = 0, distributors = 0, cards = 0;
         foreach (var area in DemoData.Areas)
         {
             if (!await RegisterAreaAsync(http, area, ct))
@@ -70,13 +73,27 @@ public static class DemoSeed
                 areaOfferings += venue.Offerings.Count;
             }
 
-            log.Write(LogSource, $"{area.Code}: {area.Venues.Count} venues, {areaOfferings} offerings");
+            var areaCards = 0;
+            foreach (var distributor in area.Distributors)
+            {
+                var distributorId = await RegisterDistributorAsync(http, area.Code, distributor, ct);
+                foreach (var card in distributor.Cards)
+                {
+                    await IssueCardAsync(http, distributorId, card, ct);
+                }
+
+                areaCards += distributor.Cards.Count;
+            }
+
+            log.Write(LogSource, $"{area.Code}: {area.Venues.Count} venues, {areaOfferings} offerings, {area.Distributors.Count} distributors, {areaCards} cards");
             areas++;
             venues += area.Venues.Count;
             offerings += areaOfferings;
+            distributors += area.Distributors.Count;
+            cards += areaCards;
         }
 
-        var result = new SeedResult(false, areas, skipped, venues, offerings, clock.Elapsed);
+        var result = new SeedResult(false, areas, skipped, venues, offerings, distributors, cards, clock.Elapsed);
         log.Write(LogSource, result.Summary);
         return result;
     }
@@ -127,6 +144,30 @@ public static class DemoSeed
         if (response.StatusCode != HttpStatusCode.Created) throw await FailureAsync(response, ct);
     }
 
+    /// <summary>
+    /// The Cards service learns of areas from the Venues service's events, so an area registered a moment ago may not be
+    /// known there yet (400 <c>area-unknown</c>): ask again until it is, for at most <see cref="EventWait"/>.
+    /// </summary>
+    private static async Task<Guid> RegisterDistributorAsync(HttpClient http, string areaCode, DemoDistributor distributor, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            using var response = await http.PostAsJsonAsync("/api/distributors", new DistributorRequest(areaCode, distributor.Name, distributor.UnitType), Json, ct);
+            if (response.StatusCode == HttpStatusCode.Created) return (await response.Content.ReadFromJsonAsync<CreatedResponse>(Json, ct))!.Id;
+            var areaNotYetKnown = response.StatusCode == HttpStatusCode.BadRequest && (await ReadProblemAsync(response, ct))?.Code == "area-unknown";
+            if (!areaNotYetKnown || waited.Elapsed > EventWait) throw await FailureAsync(response, ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
+    }
+
+    private static async Task IssueCardAsync(HttpClient http, Guid distributorId, DemoCard card, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync("/api/cards", new CardRequest(distributorId, card.Kind, card.BirthYear, card.PostalCode, card.Children,
+            card.GroupSize, card.Gender, card.AgeGroup, card.LifeSituation), Json, ct);
+        if (response.StatusCode != HttpStatusCode.Created) throw await FailureAsync(response, ct);
+    }
+
     private static DateOnly NextMonday(DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Helsinki()).DateTime);
@@ -170,6 +211,11 @@ public static class DemoSeed
     private sealed record VenueRequest(string AreaCode, Name Name, string Category, string Municipality, bool AcceptsOtherAreas);
 
     private sealed record OfferingRequest(string Title, string Kind, Quota? Quota, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
+
+    private sealed record DistributorRequest(string AreaCode, string Name, string UnitType);
+
+    private sealed record CardRequest(
+        Guid DistributorId, string Kind, int? BirthYear, string? PostalCode, int? Children, int? GroupSize, string? Gender, string? AgeGroup, string? LifeSituation);
 
     private sealed record CreatedResponse(Guid Id);
 

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using Kaikukortti.Contracts.Cards;
 using Kaikukortti.ServiceDefaults.Auth;
 using Kaikukortti.TestSupport;
-using MassTransit;
 
 namespace Kaikukortti.EndToEnd.Tests;
 
@@ -18,31 +16,50 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
         ["admin", "coordinator", "coordinator-b", "distributor", "venue", "venue-b", "partner", "statistics", "expired", "revoked", "anonymous"];
 
     // One row per route; one status per caller, in the order of Callers. {venue} is a venue of area A; {new-venue} a
-    // venue of area A made for that one request; {offering} one of {venue}'s offerings.
+    // venue of area A made for that one request; {offering} one of {venue}'s offerings. {distributor} is a distributor
+    // unit of area A (the distributor caller's); {new-distributor} one made for that one request. {card} is a card
+    // {distributor} issued; {new-card} one it issued for that one request.
     private const string Matrix = """
-        route                                          admin coordinator coordinator-b distributor venue venue-b partner statistics expired revoked anonymous
-        GET /api/areas                                  200   200         200           200         200   200     200     200        401     401     200
-        GET /api/areas/{area}                           200   200         200           200         200   200     200     200        401     401     200
-        POST /api/areas                                 201   403         403           403         403   403     403     403        401     401     401
-        GET /api/statistics/summary                     200   200         200           200         200   200     200     200        401     401     200
-        GET /api/clients                                200   200         200           403         403   403     403     403        401     401     401
-        POST /api/clients                               201   201         403           403         403   403     403     403        401     401     401
-        DELETE /api/clients/{client}                    204   204         404           403         403   403     403     403        401     401     401
-        GET /api/venues                                 200   200         200           200         200   200     200     200        401     401     200
-        GET /api/venues/{venue}                         200   200         200           200         200   200     200     200        401     401     200
-        POST /api/venues                                201   201         403           403         403   403     403     403        401     401     401
-        PUT /api/venues/{venue}                         200   200         403           403         403   403     403     403        401     401     401
-        POST /api/venues/{new-venue}/deactivate         200   200         403           403         403   403     403     403        401     401     401
-        POST /api/venues/{new-venue}/activate           200   200         403           403         403   403     403     403        401     401     401
-        GET /api/venues/{venue}/offerings               200   200         200           200         200   200     200     200        401     401     200
-        POST /api/venues/{venue}/offerings              201   201         403           403         201   403     201     403        401     401     401
-        PUT /api/venues/{venue}/offerings/{offering}    200   200         403           403         200   403     200     403        401     401     401
-        GET /docs                                       200   200         200           200         200   200     200     200        401     401     200
+        route                                                admin coordinator coordinator-b distributor venue venue-b partner statistics expired revoked anonymous
+        GET /api/areas                                       200   200         200           200         200   200     200     200        401     401     200
+        GET /api/areas/{area}                                200   200         200           200         200   200     200     200        401     401     200
+        POST /api/areas                                      201   403         403           403         403   403     403     403        401     401     401
+        GET /api/statistics/summary                          200   200         200           200         200   200     200     200        401     401     200
+        GET /api/clients                                     200   200         200           403         403   403     403     403        401     401     401
+        POST /api/clients                                    201   201         403           403         403   403     403     403        401     401     401
+        DELETE /api/clients/{client}                         204   204         404           403         403   403     403     403        401     401     401
+        GET /api/venues                                      200   200         200           200         200   200     200     200        401     401     200
+        GET /api/venues/{venue}                              200   200         200           200         200   200     200     200        401     401     200
+        POST /api/venues                                     201   201         403           403         403   403     403     403        401     401     401
+        PUT /api/venues/{venue}                              200   200         403           403         403   403     403     403        401     401     401
+        POST /api/venues/{new-venue}/deactivate              200   200         403           403         403   403     403     403        401     401     401
+        POST /api/venues/{new-venue}/activate                200   200         403           403         403   403     403     403        401     401     401
+        GET /api/venues/{venue}/offerings                    200   200         200           200         200   200     200     200        401     401     200
+        POST /api/venues/{venue}/offerings                   201   201         403           403         201   403     201     403        401     401     401
+        PUT /api/venues/{venue}/offerings/{offering}         200   200         403           403         200   403     200     403        401     401     401
+        GET /api/distributors                                200   200         200           200         200   200     200     200        401     401     401
+        GET /api/distributors?area={area}                    200   200         200           200         200   200     200     200        401     401     401
+        GET /api/distributors/{distributor}                  200   200         200           200         200   200     200     200        401     401     401
+        POST /api/distributors                               201   201         403           403         403   403     403     403        401     401     401
+        POST /api/distributors/{new-distributor}/deactivate  200   200         403           403         403   403     403     403        401     401     401
+        POST /api/distributors/{new-distributor}/activate    200   200         403           403         403   403     403     403        401     401     401
+        POST /api/cards                                      201   201         403           201         403   403     403     403        401     401     401
+        GET /api/cards?distributorId={distributor}           200   200         403           200         403   403     403     403        401     401     401
+        GET /api/cards/{card}                                200   200         403           200         403   403     403     403        401     401     401
+        GET /api/cards/{card}/status                         200   200         200           200         200   200     200     403        401     401     401
+        GET /api/cards/{card}/qr.svg                         200   200         403           200         403   403     403     403        401     401     401
+        POST /api/cards/{new-card}/renew                     200   200         403           200         403   403     403     403        401     401     401
+        POST /api/cards/{new-card}/close                     200   200         403           200         403   403     403     403        401     401     401
+        POST /api/cards/{new-card}/replace                   201   201         403           201         403   403     403     403        401     401     401
+        GET /api/cards/audit                                 200   200         200           403         403   403     403     403        401     401     401
+        GET /api/cards/audit?area={area}                     200   200         403           403         403   403     403     403        401     401     401
+        GET /docs                                            200   200         200           200         200   200     200     200        401     401     200
         """;
 
     private readonly string areaA = $"a-{Guid.NewGuid():N}"[..12];
     private readonly string areaB = $"b-{Guid.NewGuid():N}"[..12];
-    private readonly Guid distributorA = Guid.NewGuid();
+    private Guid distributorA;
+    private string cardA = "";
     private Guid venueA;
     private Guid venueB;
     private Guid offeringA;
@@ -70,9 +87,12 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
 
     private async Task<HttpResponseMessage> SendAsync(HttpClient caller, string method, string route)
     {
-        var path = route.Replace("{area}", areaA).Replace("{venue}", venueA.ToString()).Replace("{offering}", offeringA.ToString());
+        var path = route.Replace("{area}", areaA).Replace("{venue}", venueA.ToString()).Replace("{offering}", offeringA.ToString())
+            .Replace("{distributor}", distributorA.ToString()).Replace("{card}", cardA);
         if (route.Contains("{client}")) path = path.Replace("{client}", (await NewClientAsync(system.Admin, "statistics", areaA)).ClientId);
         if (route.Contains("{new-venue}")) path = path.Replace("{new-venue}", (await NewVenueAsync(areaA)).ToString());
+        if (route.Contains("{new-distributor}")) path = path.Replace("{new-distributor}", (await NewDistributorAsync(areaA)).ToString());
+        if (route.Contains("{new-card}")) path = path.Replace("{new-card}", await NewCardAsync());
         using var request = new HttpRequestMessage(new HttpMethod(method), path)
         {
             Content = (method, route) switch
@@ -81,6 +101,10 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
                 ("POST", "/api/clients") => JsonContent.Create(new { name = "Lipputiski", role = "venue", venueIds = new[] { venueA } }),
                 ("POST", "/api/venues") or ("PUT", "/api/venues/{venue}") => JsonContent.Create(Venue(areaA)),
                 ("POST", "/api/venues/{venue}/offerings") or ("PUT", "/api/venues/{venue}/offerings/{offering}") => JsonContent.Create(Offering),
+                ("POST", "/api/distributors") => JsonContent.Create(Distributor(areaA)),
+                ("POST", "/api/cards") => JsonContent.Create(PersonalCard),
+                ("POST", "/api/cards/{new-card}/close") => JsonContent.Create(new { reason = "holder-request" }),
+                ("POST", "/api/cards/{new-card}/replace") => JsonContent.Create(new { reason = "lost" }),
                 _ => null,
             },
         };
@@ -91,12 +115,21 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
 
     private static object Venue(string area) => new { areaCode = area, name = new { fi = "Matriisiteatteri" }, category = "culture", municipality = area };
 
+    private static object Distributor(string area) => new { areaCode = area, name = "Aikuissosiaalityö", unitType = "adult-social-work" };
+
+    private object PersonalCard => new { distributorId = distributorA, kind = "personal", birthYear = 1980, postalCode = "60100", children = 1 };
+
     private async Task<Guid> NewVenueAsync(string area) =>
         (await (await system.Admin.PostAsJsonAsync("/api/venues", Venue(area))).ShouldBeJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
 
+    private async Task<Guid> NewDistributorAsync(string area) =>
+        (await (await system.Admin.PostAsJsonAsync("/api/distributors", Distributor(area))).ShouldBeJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+    private async Task<string> NewCardAsync() =>
+        (await (await system.Admin.PostAsJsonAsync("/api/cards", PersonalCard)).ShouldBeJsonAsync(HttpStatusCode.Created)).GetProperty("cardNumber").GetString()!;
+
     /// <summary>
-    /// Areas A and B, a venue in each and an offering through the API; a distributor in A as the Cards service will
-    /// announce it (that service has no API yet).
+    /// Areas A and B, a venue in each and an offering, a distributor unit in A and a card it issued, all through the API.
     /// </summary>
     private async Task PrepareAreasAsync()
     {
@@ -107,23 +140,12 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
         offeringA = (await (await system.Admin.PostAsJsonAsync($"/api/venues/{venueA}/offerings", Offering)).ShouldBeJsonAsync(HttpStatusCode.Created))
             .GetProperty("id").GetGuid();
 
-        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
-        {
-            var broker = new Uri(system.System.GetConnectionString("rabbitmq"));
-            rabbit.Host(broker.Host, (ushort)broker.Port, "/", h => { h.Username("guest"); h.Password("guest"); });
-        });
-        await bus.StartAsync();
-        try
-        {
-            await bus.Publish(new DistributorRegistered
-            {
-                DistributorId = distributorA, AreaCode = areaA, Name = "Aikuissosiaalityö", UnitType = "adult-social-work", Active = true, RegisteredAt = DateTimeOffset.UtcNow,
-            });
-        }
-        finally
-        {
-            await bus.StopAsync();
-        }
+
+        // The Cards service learns of areas from Venues' AreaRegistered events: until A's arrives, A is an unknown area.
+        var registered = await Eventually.MatchAsync(() => system.Admin.PostAsJsonAsync("/api/distributors", Distributor(areaA)),
+            r => r.StatusCode == HttpStatusCode.Created, TimeSpan.FromSeconds(15), "the Cards service to learn of area A");
+        distributorA = (await registered.ShouldBeJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        cardA = await NewCardAsync();
     }
 
     private async Task<Dictionary<string, HttpClient>> CallersAsync()

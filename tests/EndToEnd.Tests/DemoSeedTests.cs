@@ -24,11 +24,13 @@ public sealed class DemoSeedTests(SystemFixture system)
 
         var first = await SeedAsync(log);
 
-        (first.AlreadyPresent, first.Areas, first.AreasSkipped, first.Venues).ShouldBe((false, 4, 1, 23));
+        // Tampere was skipped, so its 4 distributors and 16 cards are not among these.
+        (first.AlreadyPresent, first.Areas, first.AreasSkipped, first.Venues, first.Distributors, first.Cards).ShouldBe((false, 4, 1, 23, 19, 77));
         first.Offerings.ShouldBeGreaterThan(first.Venues);
         log.Alerts.ShouldBeEmpty();
         log.Lines.ShouldContain(line => line.StartsWith("[seed] tampere: already registered"));
-        log.Lines.ShouldContain(line => line.StartsWith("[seed] seeded 4 areas (1 already there), 23 venues, "));
+        log.Lines.ShouldContain(line => line.StartsWith("[seed] seinajoki: 14 venues, ") && line.EndsWith(" offerings, 7 distributors, 29 cards"));
+        log.Lines.ShouldContain(line => line.StartsWith($"[seed] seeded 4 areas (1 already there), 23 venues, {first.Offerings} offerings, 19 distributors, 77 cards in "));
 
         var seinajoki = await VenuesAsync("area=seinajoki&pageSize=100");
         seinajoki.GetProperty("total").GetInt32().ShouldBe(14);
@@ -53,6 +55,26 @@ public sealed class DemoSeedTests(SystemFixture system)
         offerings.ShouldAllBe(o => o.GetProperty("quota").GetProperty("tickets").GetInt32() > 0);
         offerings.ShouldAllBe(o => o.GetProperty("startsAt").GetDateTimeOffset() < o.GetProperty("endsAt").GetDateTimeOffset());
 
+        // Distributor units of every kind, each with a few personal cards and one community card, all valid for a year.
+        var distributors = await DistributorsAsync("seinajoki");
+        distributors.Count.ShouldBe(7);
+        distributors.ShouldAllBe(d => d.GetProperty("active").GetBoolean() && d.GetProperty("areaCode").GetString() == "seinajoki");
+        distributors.Select(d => d.GetProperty("name").GetString()).ShouldContain("Seinäjoen aikuissosiaalityö");
+        distributors.Select(d => d.GetProperty("unitType").GetString()).Distinct().Count().ShouldBe(7);
+        foreach (var distributor in distributors)
+        {
+            var cards = await CardsAsync(distributor);
+            cards.Count.ShouldBeGreaterThanOrEqualTo(4);
+            cards.Count(c => c.GetProperty("kind").GetString() == "community").ShouldBe(1);
+            cards.ShouldAllBe(c => c.GetProperty("status").GetString() == "active"
+                && DateOnly.Parse(c.GetProperty("validUntil").GetString()!) == DateOnly.Parse(c.GetProperty("issuedOn").GetString()!).AddYears(1));
+        }
+        var aikuissosiaalityo = await CardsAsync(distributors.Single(d => d.GetProperty("name").GetString() == "Seinäjoen aikuissosiaalityö"));
+        aikuissosiaalityo.Count.ShouldBe(5);
+        aikuissosiaalityo.Where(c => c.GetProperty("kind").GetString() == "personal").Select(c => c.GetProperty("children").GetInt32()).Order().ShouldBe([0, 0, 1, 2]);
+        foreach (var code in new[] { "espoo", "oulu", "kainuu" }) (await DistributorsAsync(code)).Count.ShouldBe(4);
+        (await DistributorsAsync("tampere")).ShouldBeEmpty();
+
         // The seed went through the API, so its events reached the Statistics service.
         await Eventually.TrueAsync(async () => await Gateway.GetAsync("/api/statistics/summary?area=seinajoki") is { IsSuccessStatusCode: true } ok
             && (await ok.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("municipalities").GetInt32() == municipalities.Count,
@@ -63,7 +85,7 @@ public sealed class DemoSeedTests(SystemFixture system)
 
         var second = await SeedAsync(secondLog);
 
-        (second.AlreadyPresent, second.Areas, second.Venues, second.Offerings).ShouldBe((true, 0, 0, 0));
+        (second.AlreadyPresent, second.Areas, second.Venues, second.Offerings, second.Distributors, second.Cards).ShouldBe((true, 0, 0, 0, 0, 0));
         secondLog.Lines.ShouldBe(["[seed] demo data already present"]);
         (await TotalsAsync()).ShouldBe(before);
     }
@@ -78,7 +100,15 @@ public sealed class DemoSeedTests(SystemFixture system)
         (await (await Gateway.GetAsync($"/api/venues/{venue.GetProperty("id").GetString()}/offerings")).ShouldBeJsonAsync(HttpStatusCode.OK))
             .EnumerateArray().ToList();
 
-    /// <summary>Venues and offerings of each of the seed's areas; other tests add areas of their own to the same system.</summary>
+    /// <summary>Distributor units of an area, as the national admin sees them (distributors are for site clients only).</summary>
+    private async Task<List<JsonElement>> DistributorsAsync(string area) =>
+        (await (await system.Admin.GetAsync($"/api/distributors?area={area}")).ShouldBeJsonAsync(HttpStatusCode.OK)).EnumerateArray().ToList();
+
+    private async Task<List<JsonElement>> CardsAsync(JsonElement distributor) =>
+        (await (await system.Admin.GetAsync($"/api/cards?distributorId={distributor.GetProperty("id").GetString()}&pageSize=100")).ShouldBeJsonAsync(HttpStatusCode.OK))
+            .GetProperty("items").EnumerateArray().ToList();
+
+    /// <summary>Venues, offerings, distributors and cards of each of the seed's areas; other tests add areas of their own to the same system.</summary>
     private async Task<string> TotalsAsync()
     {
         var totals = new List<string>();
@@ -87,7 +117,10 @@ public sealed class DemoSeedTests(SystemFixture system)
             var venues = (await VenuesAsync($"area={code}&pageSize=100")).GetProperty("items").EnumerateArray().ToList();
             var offerings = 0;
             foreach (var venue in venues) offerings += (await OfferingsAsync(venue)).Count;
-            totals.Add($"{code}: {venues.Count} venues, {offerings} offerings");
+            var distributors = await DistributorsAsync(code);
+            var cards = 0;
+            foreach (var distributor in distributors) cards += (await CardsAsync(distributor)).Count;
+            totals.Add($"{code}: {venues.Count} venues, {offerings} offerings, {distributors.Count} distributors, {cards} cards");
         }
 
         return string.Join("; ", totals);
