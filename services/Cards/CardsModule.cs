@@ -20,6 +20,8 @@ public static class CardsModule
                 "Yksikön tyyppi '{0}' ei kelpaa: adult-social-work, mental-health, employment, substance-abuse, outreach-youth, parish-diaconal, child-and-family tai other.",
                 "Enhetstypen '{0}' är ogiltig: adult-social-work, mental-health, employment, substance-abuse, outreach-youth, parish-diaconal, child-and-family eller other.",
                 "The unit type '{0}' is not valid: adult-social-work, mental-health, employment, substance-abuse, outreach-youth, parish-diaconal, child-and-family or other.")
+            .Add("distributor-area-required", "Jakajan alue (areaCode) puuttuu.", "Utdelarens område (areaCode) saknas.", "The distributor's area (areaCode) is required.")
+            .Add("distributor-name-taken", "Alueella on jo jakaja nimeltä '{0}'.", "Området har redan en utdelare med namnet '{0}'.", "The area already has a distributor named '{0}'.")
             .Add("distributor-not-found", "Jakajaa {0} ei löydy.", "Utdelaren {0} hittades inte.", "There is no distributor {0}.")
             .Add("distributor-unknown", "Jakajaa {0} ei tunneta.", "Utdelaren {0} är okänd.", "The distributor {0} is not known.")
             .Add("distributor-inactive", "Jakaja {0} ei ole toiminnassa: se ei myönnä eikä uusi kortteja.", "Utdelaren {0} är inte aktiv: den utfärdar eller förnyar inga kort.", "The distributor {0} is not active: it issues and renews no cards.")

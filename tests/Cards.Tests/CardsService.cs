@@ -61,8 +61,9 @@ public sealed class CardsService : IAsyncDisposable
         }, TimeSpan.FromSeconds(15), $"area {code} to arrive");
     }
 
+    /// <summary>A unit with a name of its own: names are unique in an area.</summary>
     public async Task<Guid> RegisterDistributorAsync(string area, string unitType = "adult-social-work") =>
-        (await (await Admin.PostJsonAsync("/api/distributors", new { areaCode = area, name = "Aikuissosiaalityö", unitType }))
+        (await (await Admin.PostJsonAsync("/api/distributors", new { areaCode = area, name = $"Aikuissosiaalityö {Guid.NewGuid():N}"[..26], unitType }))
             .ShouldBeJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
 
     public static object Personal(Guid distributorId, int birthYear = 1980, string postalCode = "60100", int children = 2) =>

@@ -115,7 +115,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
 
     private static object Venue(string area) => new { areaCode = area, name = new { fi = "Matriisiteatteri" }, category = "culture", municipality = area };
 
-    private static object Distributor(string area) => new { areaCode = area, name = "Aikuissosiaalityö", unitType = "adult-social-work" };
+    private static object Distributor(string area) => new { areaCode = area, name = $"Aikuissosiaalityö {Guid.NewGuid():N}", unitType = "adult-social-work" };
 
     private object PersonalCard => new { distributorId = distributorA, kind = "personal", birthYear = 1980, postalCode = "60100", children = 1 };
 

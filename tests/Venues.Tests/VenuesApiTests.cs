@@ -111,6 +111,7 @@ public sealed class VenuesApiTests(PostgresFixture postgres, RabbitMqFixture rab
         (first.GetProperty("total").GetInt32(), second.GetProperty("total").GetInt32()).ShouldBe((4, 4));
         first.GetProperty("items").GetArrayLength().ShouldBe(3);
         second.GetProperty("items").GetArrayLength().ShouldBe(1);
+        (await SearchAsync($"?pageSize=100&page={int.MaxValue}")).GetProperty("items").GetArrayLength().ShouldBe(0);
         await (await service.CreateClient().GetAsync("/api/venues?pageSize=101")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "paging-invalid");
         await (await service.CreateClient().GetAsync("/api/venues?page=0")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "paging-invalid");
         await (await service.CreateClient().GetAsync("/api/venues?category=music")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "venue-category-invalid");

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Kaikukortti.Cards.Data;
 using Kaikukortti.Cards.Domain;
 using Kaikukortti.Contracts.Cards;
@@ -224,7 +225,7 @@ public static class CardsApi
 
         var (pageNumber, size) = (page ?? 1, pageSize ?? 50);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var found = await AuditLog.ReadAsync(connection, new AuditFilter(areaCode, number, distributorId, from, to), pageNumber, size, cancellationToken);
+        var found = await AuditLog.ReadAsync(connection, new AuditFilter(areaCode, number, distributorId, from?.ToUniversalTime(), to?.ToUniversalTime()), pageNumber, size, cancellationToken);
         return TypedResults.Ok(new AuditPageResponse(found.Items, pageNumber, size, found.Total));
     }
 
@@ -327,6 +328,7 @@ public sealed record CardSummary(Guid Id, string CardNumber, string Kind, string
 public sealed record CardPageResponse(IReadOnlyList<CardSummary> Items, int Page, int PageSize, int Total);
 
 /// <summary>What a venue needs at the ticket desk, and nothing more (DESIGN §5).</summary>
-public sealed record CardStatusResponse(string CardNumber, bool Valid, string? Reason, string Kind, DateOnly ValidUntil, int Children, int? GroupSize, string HomeArea);
+public sealed record CardStatusResponse(
+    string CardNumber, bool Valid, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason, string Kind, DateOnly ValidUntil, int Children, int? GroupSize, string HomeArea);
 
 public sealed record AuditPageResponse(IReadOnlyList<AuditEntry> Items, int Page, int PageSize, int Total);

@@ -23,9 +23,10 @@ public static class DistributorsApi
         group.MapPost("/", RegisterDistributor)
             .WithName("RegisterDistributor")
             .WithSummary("Register a distributor unit")
-            .WithDescription($"By the national admin or the area's coordinator. `unitType` is one of {string.Join(", ", UnitTypes.All)}.")
+            .WithDescription($"By the national admin or the area's coordinator. A unit's name is unique in its area. `unitType` is one of {string.Join(", ", UnitTypes.All)}.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/", ListDistributors).WithName("ListDistributors").WithSummary("List distributor units, optionally of one area");
         group.MapGet("/{id:guid}", GetDistributor).WithName("GetDistributor").WithSummary("Get a distributor unit").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/deactivate", DeactivateDistributor)
@@ -47,15 +48,16 @@ public static class DistributorsApi
     {
         var actor = SiteClient.From(user)!;
         var areaCode = request.AreaCode?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(areaCode)) return ApiProblem.BadRequest("distributor-area-required");
         if (!actor.CoordinatesArea(areaCode)) return ApiProblem.Forbidden();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (!await DistributorStore.AreaExistsAsync(connection, areaCode!, cancellationToken)) return ApiProblem.BadRequest("area-unknown", request.AreaCode);
-        var registered = Distributor.Register(Guid.CreateVersion7(), areaCode!, request.Name, request.UnitType, clock.GetUtcNow());
+        if (!await DistributorStore.AreaExistsAsync(connection, areaCode, cancellationToken)) return ApiProblem.BadRequest("area-unknown", request.AreaCode);
+        var registered = Distributor.Register(Guid.CreateVersion7(), areaCode, request.Name, request.UnitType, clock.GetUtcNow());
         if (registered.Error is { } error) return error.ToProblem();
 
         var distributor = registered.Value!;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await DistributorStore.InsertAsync(transaction, distributor, cancellationToken);
+        if (!await DistributorStore.InsertAsync(transaction, distributor, cancellationToken)) return ApiProblem.Conflict("distributor-name-taken", distributor.Name);
         await AuditLog.WriteAsync(connection, transaction, actor, AuditActions.DistributorRegistered, distributor.AreaCode, distributor.Id, null, distributor.RegisteredAt, cancellationToken);
         await Outbox.EnqueueAsync(transaction, new DistributorRegistered
         {

@@ -49,7 +49,7 @@ public static class AuditLog
               AND (@To::timestamptz IS NULL OR at < @To)
             """;
         var parameters = new DynamicParameters(filter);
-        parameters.AddDynamicParams(new { offset = (page - 1) * pageSize, pageSize });
+        parameters.AddDynamicParams(new { offset = (page - 1L) * pageSize, pageSize });
         using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
             SELECT at, client_id, role, action, area_code, distributor_id, card_number FROM audit_log {where} ORDER BY id DESC OFFSET @offset LIMIT @pageSize;
             SELECT count(*)::int FROM audit_log {where};

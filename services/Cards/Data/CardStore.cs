@@ -52,7 +52,7 @@ public static class CardStore
         using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
             SELECT {Columns} FROM cards WHERE distributor_id = @distributorId ORDER BY issued_at DESC, id OFFSET @offset LIMIT @pageSize;
             SELECT count(*)::int FROM cards WHERE distributor_id = @distributorId;
-            """, new { distributorId, offset = (page - 1) * pageSize, pageSize }, cancellationToken: cancellationToken));
+            """, new { distributorId, offset = (page - 1L) * pageSize, pageSize }, cancellationToken: cancellationToken));
         var items = (await results.ReadAsync<CardRow>()).Select(r => r.ToCard()).ToList();
         return new CardPage(items, await results.ReadSingleAsync<int>());
     }

@@ -12,10 +12,12 @@ public static class DistributorStore
         await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM areas WHERE code = @areaCode)", new { areaCode }, cancellationToken: cancellationToken));
 
-    public static Task InsertAsync(NpgsqlTransaction transaction, Distributor distributor, CancellationToken cancellationToken) =>
-        transaction.Connection!.ExecuteAsync(new CommandDefinition($"""
+    /// <returns>False when the area already has a unit of that name.</returns>
+    public static async Task<bool> InsertAsync(NpgsqlTransaction transaction, Distributor distributor, CancellationToken cancellationToken) =>
+        await transaction.Connection!.ExecuteAsync(new CommandDefinition($"""
             INSERT INTO distributors ({Columns}) VALUES (@Id, @AreaCode, @Name, @UnitType, @Active, @RegisteredAt, @ChangedAt)
-            """, distributor, transaction, cancellationToken: cancellationToken));
+            ON CONFLICT DO NOTHING
+            """, distributor, transaction, cancellationToken: cancellationToken)) == 1;
 
     public static Task UpdateAsync(NpgsqlTransaction transaction, Distributor distributor, CancellationToken cancellationToken) =>
         transaction.Connection!.ExecuteAsync(new CommandDefinition(

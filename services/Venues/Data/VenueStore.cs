@@ -50,7 +50,7 @@ public static class VenueStore
             Query = filter.Query is { Length: > 0 } q ? $"%{EscapeLike(q)}%" : null,
             Municipality = filter.Municipality,
             filter.IncludeInactive,
-            Offset = (page - 1) * pageSize,
+            Offset = (page - 1L) * pageSize,
             Limit = pageSize,
         };
         const string where = """

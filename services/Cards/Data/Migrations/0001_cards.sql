@@ -10,7 +10,8 @@ CREATE TABLE distributors (
     registered_at timestamptz NOT NULL,
     changed_at    timestamptz NOT NULL
 );
-CREATE INDEX distributors_area ON distributors (area_code, name);
+-- One name per unit in an area: a second registration of the same unit (a double submit) is refused.
+CREATE UNIQUE INDEX distributors_area_name ON distributors (area_code, lower(name));
 
 -- DESIGN §1: no name, identity code, date of birth or address — ever. Cards are never deleted, so the unique number
 -- is never given out twice.
