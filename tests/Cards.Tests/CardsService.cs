@@ -71,8 +71,8 @@ public sealed class CardsService : IAsyncDisposable
 
     public static object Community(Guid distributorId, int groupSize = 12) => new { distributorId, kind = "community", groupSize };
 
-    public async Task<JsonElement> IssueAsync(object card, HttpClient? as_ = null) =>
-        await (await (as_ ?? Admin).PostJsonAsync("/api/cards", card)).ShouldBeJsonAsync(HttpStatusCode.Created);
+    public async Task<JsonElement> IssueAsync(object card, HttpClient? issuer = null) =>
+        await (await (issuer ?? Admin).PostJsonAsync("/api/cards", card)).ShouldBeJsonAsync(HttpStatusCode.Created);
 
     public async Task<NpgsqlConnection> OpenAsync()
     {
