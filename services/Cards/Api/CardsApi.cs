@@ -20,8 +20,6 @@ namespace Kaikukortti.Cards.Api;
 /// </summary>
 public static class CardsApi
 {
-    public const int MaxPageSize = 100;
-
     public static RouteGroupBuilder MapCardsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/cards").WithTags("Cards").RequireAuthorization(AuthExtensions.SiteClientPolicy);
@@ -126,17 +124,17 @@ public static class CardsApi
         Guid? distributorId, int? page, int? pageSize, ClaimsPrincipal user, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {
         var actor = SiteClient.From(user)!;
-        if (page is < 1 || pageSize is < 1 or > MaxPageSize) return ApiProblem.BadRequest("paging-invalid", MaxPageSize);
+        var paging = Paging.From(page, pageSize);
+        if (paging.Error is { } pagingError) return pagingError.ToProblem();
         if ((distributorId ?? actor.DistributorId) is not { } id) return ApiProblem.BadRequest("card-field-required", "distributorId");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (await DistributorStore.FindAsync(connection, id, cancellationToken) is not { } distributor) return ApiProblem.NotFound("distributor-not-found", id);
         if (!Distributor.IsManagedBy(actor, distributor.Id, distributor.AreaCode)) return ApiProblem.Forbidden();
 
-        var (pageNumber, size) = (page ?? 1, pageSize ?? 20);
-        var found = await CardStore.ListAsync(connection, distributor.Id, pageNumber, size, cancellationToken);
+        var found = await CardStore.ListAsync(connection, distributor.Id, paging.Value, cancellationToken);
         await AuditLog.WriteAsync(connection, null, actor, AuditActions.CardsListed, distributor.AreaCode, distributor.Id, null, clock.GetUtcNow(), cancellationToken);
         var today = clock.Today();
-        return TypedResults.Ok(new CardPageResponse(found.Items.Select(c => CardSummary.From(c, today)).ToList(), pageNumber, size, found.Total));
+        return TypedResults.Ok(new CardPageResponse(found.Items.Select(c => CardSummary.From(c, today)).ToList(), paging.Value.Page, paging.Value.PageSize, found.Total));
     }
 
     public static async Task<Results<Ok<CardResponse>, ProblemHttpResult>> GetCard(
@@ -216,17 +214,17 @@ public static class CardsApi
         ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var actor = SiteClient.From(user)!;
-        if (page is < 1 || pageSize is < 1 or > MaxPageSize) return ApiProblem.BadRequest("paging-invalid", MaxPageSize);
+        var paging = Paging.From(page, pageSize);
+        if (paging.Error is { } pagingError) return pagingError.ToProblem();
         // A coordinator reads its own area without naming it; the national admin reads every area unless it names one.
         var areaCode = string.IsNullOrWhiteSpace(area) ? (actor.IsNationalAdmin ? null : actor.AreaCode) : area.Trim().ToLowerInvariant();
         if (!actor.CoordinatesArea(areaCode)) return ApiProblem.Forbidden();
         string? number = null;
         if (!string.IsNullOrWhiteSpace(cardNumber) && Read(cardNumber, out number) is { } invalid) return invalid;
 
-        var (pageNumber, size) = (page ?? 1, pageSize ?? 50);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var found = await AuditLog.ReadAsync(connection, new AuditFilter(areaCode, number, distributorId, from?.ToUniversalTime(), to?.ToUniversalTime()), pageNumber, size, cancellationToken);
-        return TypedResults.Ok(new AuditPageResponse(found.Items, pageNumber, size, found.Total));
+        var found = await AuditLog.ReadAsync(connection, new AuditFilter(areaCode, number, distributorId, from?.ToUniversalTime(), to?.ToUniversalTime()), paging.Value, cancellationToken);
+        return TypedResults.Ok(new AuditPageResponse(found.Items, paging.Value.Page, paging.Value.PageSize, found.Total));
     }
 
     /// <summary>

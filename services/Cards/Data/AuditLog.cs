@@ -1,4 +1,5 @@
 using Dapper;
+using Kaikukortti.ServiceDefaults;
 using Kaikukortti.ServiceDefaults.Auth;
 using Npgsql;
 
@@ -39,7 +40,7 @@ public static class AuditLog
             """, new { at, actor.ClientId, actor.Role, action, areaCode, distributorId, cardNumber }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>Newest first.</summary>
-    public static async Task<AuditPage> ReadAsync(NpgsqlConnection connection, AuditFilter filter, int page, int pageSize, CancellationToken cancellationToken)
+    public static async Task<AuditPage> ReadAsync(NpgsqlConnection connection, AuditFilter filter, Paging paging, CancellationToken cancellationToken)
     {
         const string where = """
             WHERE (@AreaCode::text IS NULL OR area_code = @AreaCode)
@@ -49,9 +50,9 @@ public static class AuditLog
               AND (@To::timestamptz IS NULL OR at < @To)
             """;
         var parameters = new DynamicParameters(filter);
-        parameters.AddDynamicParams(new { offset = (page - 1L) * pageSize, pageSize });
+        parameters.AddDynamicParams(new { paging.Offset, paging.PageSize });
         using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
-            SELECT at, client_id, role, action, area_code, distributor_id, card_number FROM audit_log {where} ORDER BY id DESC OFFSET @offset LIMIT @pageSize;
+            SELECT at, client_id, role, action, area_code, distributor_id, card_number FROM audit_log {where} ORDER BY id DESC OFFSET @Offset LIMIT @PageSize;
             SELECT count(*)::int FROM audit_log {where};
             """, parameters, cancellationToken: cancellationToken));
         var items = (await results.ReadAsync<AuditRow>()).Select(r => r.ToEntry()).ToList();

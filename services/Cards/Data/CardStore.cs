@@ -1,4 +1,5 @@
 using Dapper;
+using Kaikukortti.ServiceDefaults;
 using Kaikukortti.Cards.Domain;
 using Npgsql;
 
@@ -47,12 +48,12 @@ public static class CardStore
         return row?.ToCard();
     }
 
-    public static async Task<CardPage> ListAsync(NpgsqlConnection connection, Guid distributorId, int page, int pageSize, CancellationToken cancellationToken)
+    public static async Task<CardPage> ListAsync(NpgsqlConnection connection, Guid distributorId, Paging paging, CancellationToken cancellationToken)
     {
         using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
-            SELECT {Columns} FROM cards WHERE distributor_id = @distributorId ORDER BY issued_at DESC, id OFFSET @offset LIMIT @pageSize;
+            SELECT {Columns} FROM cards WHERE distributor_id = @distributorId ORDER BY issued_at DESC, id OFFSET @Offset LIMIT @PageSize;
             SELECT count(*)::int FROM cards WHERE distributor_id = @distributorId;
-            """, new { distributorId, offset = (page - 1L) * pageSize, pageSize }, cancellationToken: cancellationToken));
+            """, new { distributorId, paging.Offset, paging.PageSize }, cancellationToken: cancellationToken));
         var items = (await results.ReadAsync<CardRow>()).Select(r => r.ToCard()).ToList();
         return new CardPage(items, await results.ReadSingleAsync<int>());
     }

@@ -19,8 +19,6 @@ namespace Kaikukortti.Venues.Api;
 /// </summary>
 public static class VenuesApi
 {
-    public const int MaxPageSize = 100;
-
     public static RouteGroupBuilder MapVenuesEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/venues").WithTags("Venues");
@@ -88,13 +86,13 @@ public static class VenuesApi
         string? area, string? category, string? q, string? municipality, bool? includeInactive, int? page, int? pageSize,
         NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        if (page is < 1 || pageSize is < 1 or > MaxPageSize) return ApiProblem.BadRequest("paging-invalid", MaxPageSize);
+        var paging = Paging.From(page, pageSize);
+        if (paging.Error is { } pagingError) return pagingError.ToProblem();
         if (Blank(category) is { } c && !Categories.All.Contains(c)) return ApiProblem.BadRequest("venue-category-invalid", c);
         var filter = new VenueFilter(Area.NormalizeCode(Blank(area)), Blank(category), SearchText.Fold(q) is { Length: > 0 } folded ? folded : null,
             Blank(municipality), includeInactive ?? false);
-        var (pageNumber, size) = (page ?? 1, pageSize ?? 20);
-        var found = await VenueStore.SearchAsync(dataSource, filter, pageNumber, size, cancellationToken);
-        return TypedResults.Ok(new VenuePageResponse(found.Items.Select(VenueResponse.From).ToList(), pageNumber, size, found.Total));
+        var found = await VenueStore.SearchAsync(dataSource, filter, paging.Value, cancellationToken);
+        return TypedResults.Ok(new VenuePageResponse(found.Items.Select(VenueResponse.From).ToList(), paging.Value.Page, paging.Value.PageSize, found.Total));
     }
 
     public static async Task<Results<Ok<VenueResponse>, ProblemHttpResult>> GetVenue(Guid id, NpgsqlDataSource dataSource, CancellationToken cancellationToken)

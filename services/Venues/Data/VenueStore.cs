@@ -1,4 +1,5 @@
 using Dapper;
+using Kaikukortti.ServiceDefaults;
 using Kaikukortti.Venues.Domain;
 using Npgsql;
 
@@ -40,7 +41,7 @@ public static class VenueStore
         return row?.ToVenue();
     }
 
-    public static async Task<VenuePage> SearchAsync(NpgsqlDataSource dataSource, VenueFilter filter, int page, int pageSize, CancellationToken cancellationToken)
+    public static async Task<VenuePage> SearchAsync(NpgsqlDataSource dataSource, VenueFilter filter, Paging paging, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var parameters = new
@@ -50,8 +51,8 @@ public static class VenueStore
             Query = filter.Query is { Length: > 0 } q ? $"%{EscapeLike(q)}%" : null,
             Municipality = filter.Municipality,
             filter.IncludeInactive,
-            Offset = (page - 1L) * pageSize,
-            Limit = pageSize,
+            paging.Offset,
+            Limit = paging.PageSize,
         };
         const string where = """
             WHERE (@AreaCode::text IS NULL OR area_code = @AreaCode)
