@@ -177,19 +177,19 @@ public static class CardsApi
 
     public static Task<Results<Ok<CardResponse>, ProblemHttpResult>> RenewCard(
         string cardNumber, ClaimsPrincipal user, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken) =>
-        ChangeCardAsync(cardNumber, user, dataSource, clock, cancellationToken, requiresActiveDistributor: true, async (change, card, now) =>
+        ChangeCardAsync(cardNumber, user, dataSource, clock, cancellationToken, requiresActiveDistributor: true, async (change, card) =>
         {
-            var renewed = card.Renew(now);
+            var renewed = card.Renew(change.Now);
             if (renewed.Error is { } error) return error;
-            await change.SaveAsync(renewed.Value!, AuditActions.CardRenewed, Renewed(renewed.Value!, now));
+            await change.SaveAsync(renewed.Value!, AuditActions.CardRenewed, Renewed(renewed.Value!, change.Now));
             return renewed.Value!;
         }, TypedResults.Ok);
 
     public static Task<Results<Ok<CardResponse>, ProblemHttpResult>> CloseCard(
         string cardNumber, CloseRequest request, ClaimsPrincipal user, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken) =>
-        ChangeCardAsync(cardNumber, user, dataSource, clock, cancellationToken, requiresActiveDistributor: false, async (change, card, now) =>
+        ChangeCardAsync(cardNumber, user, dataSource, clock, cancellationToken, requiresActiveDistributor: false, async (change, card) =>
         {
-            var closed = card.Close(request.Reason, now);
+            var closed = card.Close(request.Reason, change.Now);
             if (closed.Error is { } error) return error;
             await change.SaveAsync(closed.Value!, AuditActions.CardClosed, ClosedEvent(closed.Value!));
             return closed.Value!;
@@ -198,9 +198,9 @@ public static class CardsApi
     public static Task<Results<Created<CardResponse>, ProblemHttpResult>> ReplaceCard(
         string cardNumber, CloseRequest request, ClaimsPrincipal user, NpgsqlDataSource dataSource, CardNumberGenerator numbers, TimeProvider clock,
         CancellationToken cancellationToken) =>
-        ChangeCardAsync(cardNumber, user, dataSource, clock, cancellationToken, requiresActiveDistributor: true, async (change, card, now) =>
+        ChangeCardAsync(cardNumber, user, dataSource, clock, cancellationToken, requiresActiveDistributor: true, async (change, card) =>
         {
-            var replaced = card.Replace(request.Reason, Guid.CreateVersion7(), numbers.Next(), now);
+            var replaced = card.Replace(request.Reason, Guid.CreateVersion7(), numbers.Next(), change.Now);
             if (replaced.Error is { } error) return error;
             var replacement = await CardStore.InsertAsync(change.Transaction, replaced.Value.Replacement, numbers, cancellationToken);
             var closed = replaced.Value.Closed.ReplacedWith(replacement);
@@ -233,7 +233,7 @@ public static class CardsApi
     /// </summary>
     private static async Task<Results<TSuccess, ProblemHttpResult>> ChangeCardAsync<TSuccess>(
         string cardNumber, ClaimsPrincipal user, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken, bool requiresActiveDistributor,
-        Func<CardChange, Card, DateTimeOffset, Task<Result<Card>>> change, Func<CardResponse, TSuccess> success)
+        Func<CardChange, Card, Task<Result<Card>>> change, Func<CardResponse, TSuccess> success)
         where TSuccess : IResult
     {
         var actor = SiteClient.From(user)!;
@@ -246,7 +246,7 @@ public static class CardsApi
             return ApiProblem.Conflict("distributor-inactive", card.DistributorId);
 
         var now = clock.GetUtcNow();
-        var outcome = await change(new CardChange(actor, transaction, now, cancellationToken), card, now);
+        var outcome = await change(new CardChange(actor, transaction, now, cancellationToken), card);
         if (outcome.Error is { } error) return error.ToProblem(error.Code == "card-closed" ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest);
         await transaction.CommitAsync(cancellationToken);
         return success(CardResponse.From(outcome.Value!, FinnishTime.DateOf(now)));
