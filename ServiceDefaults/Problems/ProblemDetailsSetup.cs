@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -22,7 +21,7 @@ public static class ProblemDetailsSetup
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
-            var texts = context.HttpContext.RequestServices.GetRequiredService<IOptions<ProblemTextOptions>>().Value.Texts;
+            var texts = context.HttpContext.RequestServices.GetRequiredService<IOptions<ProblemTextOptions>>().Value;
             var problem = context.ProblemDetails;
             var status = problem.Status ?? context.HttpContext.Response.StatusCode;
             var language = PreferredLanguage(context.HttpContext.Request);
@@ -32,11 +31,7 @@ public static class ProblemDetailsSetup
             problem.Type = null;
             problem.Title = StatusTitle(status).In(language);
             problem.Extensions["code"] = code;
-            if (texts.TryGetValue(code, out var text))
-            {
-                var args = (problem as CodedProblemDetails)?.Args ?? [];
-                problem.Detail = string.Format(CultureInfo.InvariantCulture, text.In(language), args);
-            }
+            if (texts.Detail(code, language, (problem as CodedProblemDetails)?.Args ?? []) is { } detail) problem.Detail = detail;
             context.HttpContext.Response.Headers.ContentLanguage = language;
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();

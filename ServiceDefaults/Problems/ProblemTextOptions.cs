@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Kaikukortti.ServiceDefaults.Problems;
 
 /// <summary>A problem's detail text in Finnish, Swedish and English; may hold {0}-style placeholders.</summary>
@@ -38,8 +40,15 @@ public sealed class ProblemTextOptions
             "Kortin numero on kirjoitettu väärin: tarkistusnumero ei täsmää. Tarkista numero kortista.",
             "Kortnumret är felskrivet: kontrollsiffran stämmer inte. Kontrollera numret på kortet.",
             "The card number is mistyped: its check digit does not match. Check the number on the card."),
+        ["card-closed"] = new("Kortti {0} on suljettu.", "Kortet {0} är stängt.", "The card {0} is closed."),
+        // Venues are deactivated in Venues and refuse uses in Redemptions.
+        ["venue-inactive"] = new("Kohde {0} ei ole toiminnassa.", "Besöksmålet {0} är inte aktivt.", "The venue {0} is not active."),
         ["unavailable"] = new("Palvelu ei ole juuri nyt käytettävissä.", "Tjänsten är inte tillgänglig just nu.", "The service is unavailable right now."),
     };
+
+    /// <summary>The detail of <paramref name="code"/> in <paramref name="language"/>, formatted with <paramref name="args"/>; null for an unknown code.</summary>
+    public string? Detail(string code, string language, object?[] args) =>
+        Texts.TryGetValue(code, out var text) ? string.Format(CultureInfo.InvariantCulture, text.In(language), args) : null;
 
     public ProblemTextOptions Add(string code, string fi, string sv, string en)
     {

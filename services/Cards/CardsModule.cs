@@ -36,7 +36,6 @@ public static class CardsModule
             .Add("card-option-invalid", "Kentän {0} arvo ei kelpaa: {1}.", "Värdet för fältet {0} är ogiltigt: {1}.", "The value of {0} is not valid: {1}.")
             .Add("age-group-mismatch", "Ikäryhmä {0} ei sovi syntymävuoteen.", "Åldersgruppen {0} stämmer inte med födelseåret.", "The age group {0} does not fit the birth year.")
             .Add("card-not-found", "Korttia {0} ei löydy.", "Kortet {0} hittades inte.", "There is no card {0}.")
-            .Add("card-closed", "Kortti {0} on suljettu.", "Kortet {0} är stängt.", "The card {0} is closed.")
             .Add("close-reason-invalid", "Sulkemisen syy '{0}' ei kelpaa: lost, stolen, damaged, holder-request, not-eligible tai other.", "Orsaken '{0}' är ogiltig: lost, stolen, damaged, holder-request, not-eligible eller other.", "The reason '{0}' is not valid: lost, stolen, damaged, holder-request, not-eligible or other.")
             .Add("replace-reason-invalid", "Korvaamisen syy '{0}' ei kelpaa: lost, damaged tai stolen.", "Orsaken '{0}' till ersättning är ogiltig: lost, damaged eller stolen.", "The reason '{0}' for a replacement is not valid: lost, damaged or stolen."));
         return builder;

@@ -1,9 +1,11 @@
+using Kaikukortti.Redemptions;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddNpgsqlDataSource("redemptionsdb");
-builder.AddMessaging();
+builder.AddRedemptions();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
+app.MapRedemptionsService();
 app.Run();

@@ -27,7 +27,6 @@ public static class VenuesModule
             .Add("contact-email-invalid", "Sähköpostiosoite '{0}' ei kelpaa.", "E-postadressen '{0}' är ogiltig.", "The e-mail address '{0}' is not valid.")
             .Add("venue-not-found", "Kohdetta {0} ei löydy.", "Besöksmålet {0} hittades inte.", "There is no venue {0}.")
             .Add("venue-area-immutable", "Kohteen aluetta ({0}) ei voi vaihtaa.", "Besöksmålets område ({0}) kan inte ändras.", "A venue's area ({0}) cannot change.")
-            .Add("venue-inactive", "Kohde {0} ei ole toiminnassa.", "Besöksmålet {0} är inte aktivt.", "The venue {0} is not active.")
             .Add("offering-title-required", "Tarjouksen otsikko puuttuu.", "Erbjudandets rubrik saknas.", "The offering's title is required.")
             .Add("offering-kind-invalid", "Laji '{0}' ei kelpaa: admission, course tai season-pass.", "Typen '{0}' är ogiltig: admission, course eller season-pass.", "The kind '{0}' is not valid: admission, course or season-pass.")
             .Add("quota-tickets-invalid", "Kiintiön lippumäärän on oltava vähintään 1.", "Kvotens antal biljetter måste vara minst 1.", "A quota must be at least 1 ticket.")

@@ -1,0 +1,102 @@
+using Dapper;
+using Kaikukortti.Redemptions.Domain;
+using Kaikukortti.ServiceDefaults;
+using Npgsql;
+
+namespace Kaikukortti.Redemptions.Data;
+
+public sealed record UsePage(IReadOnlyList<Use> Items, int Total);
+
+public static class UseStore
+{
+    private const string Columns = """
+        id, client_id, card_id, card_number, card_kind, card_area, distributor_id, venue_id, venue_area, category, offering_id, offering_kind,
+        quota_period, adults, children, assistants, occurred_at, recorded_at, cancelled_at
+        """;
+
+    /// <summary>
+    /// Takes <paramref name="tickets"/> from the quota of <paramref name="offering"/> in <paramref name="period"/> if that
+    /// many are left. The row update is atomic, so concurrent requests can never take more than the quota between them.
+    /// </summary>
+    public static async Task<bool> TakeQuotaAsync(NpgsqlTransaction transaction, OfferingReplica offering, string period, int tickets, CancellationToken cancellationToken) =>
+        await transaction.Connection!.ExecuteScalarAsync<int?>(new CommandDefinition("""
+            INSERT INTO quota_usage (offering_id, period, used) SELECT @Id, @period, @tickets WHERE @tickets <= @QuotaTickets
+            ON CONFLICT (offering_id, period) DO UPDATE SET used = quota_usage.used + EXCLUDED.used
+                WHERE quota_usage.used + EXCLUDED.used <= @QuotaTickets
+            RETURNING used
+            """, new { offering.Id, offering.QuotaTickets, period, tickets }, transaction, cancellationToken: cancellationToken)) is not null;
+
+    public static Task ReturnQuotaAsync(NpgsqlTransaction transaction, Guid offeringId, string period, int tickets, CancellationToken cancellationToken) =>
+        transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            "UPDATE quota_usage SET used = used - @tickets WHERE offering_id = @offeringId AND period = @period",
+            new { offeringId, period, tickets }, transaction, cancellationToken: cancellationToken));
+
+    public static Task InsertAsync(NpgsqlTransaction transaction, Use use, CancellationToken cancellationToken) =>
+        transaction.Connection!.ExecuteAsync(new CommandDefinition($"""
+            INSERT INTO uses ({Columns})
+            VALUES (@Id, @ClientId, @CardId, @CardNumber, @CardKind, @CardArea, @DistributorId, @VenueId, @VenueArea, @Category, @OfferingId, @OfferingKind,
+                    @QuotaPeriod, @Adults, @Children, @Assistants, @OccurredAt, @RecordedAt, @CancelledAt)
+            """, new
+            {
+                use.Id, use.ClientId, CardId = use.Card.Id, CardNumber = use.Card.Number, CardKind = use.Card.Kind, CardArea = use.Card.AreaCode,
+                use.Card.DistributorId, VenueId = use.Venue.Id, VenueArea = use.Venue.AreaCode, use.Venue.Category, OfferingId = use.Offering?.Id,
+                OfferingKind = use.Offering?.Kind, use.QuotaPeriod, use.Adults, use.Children, use.Assistants, OccurredAt = use.OccurredAt.ToUniversalTime(),
+                use.RecordedAt, use.CancelledAt,
+            }, transaction, cancellationToken: cancellationToken));
+
+    public static Task CancelAsync(NpgsqlTransaction transaction, Guid id, DateTimeOffset cancelledAt, CancellationToken cancellationToken) =>
+        transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            "UPDATE uses SET cancelled_at = @cancelledAt WHERE id = @id", new { id, cancelledAt }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>The use, locked for the rest of <paramref name="transaction"/> when one is given.</summary>
+    public static async Task<Use?> FindAsync(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null) =>
+        (await connection.QuerySingleOrDefaultAsync<UseRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM uses WHERE id = @id {(transaction is null ? "" : "FOR UPDATE")}", new { id }, transaction, cancellationToken: cancellationToken)))?.ToUse();
+
+    /// <summary>A venue's uses that occurred in [from, to), newest first.</summary>
+    public static async Task<UsePage> ListAsync(
+        NpgsqlConnection connection, Guid venueId, DateTimeOffset? from, DateTimeOffset? to, Paging paging, CancellationToken cancellationToken)
+    {
+        const string where = """
+            WHERE venue_id = @venueId AND (@from::timestamptz IS NULL OR occurred_at >= @from) AND (@to::timestamptz IS NULL OR occurred_at < @to)
+            """;
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition($"""
+            SELECT {Columns} FROM uses {where} ORDER BY occurred_at DESC, id OFFSET @Offset LIMIT @PageSize;
+            SELECT count(*)::int FROM uses {where};
+            """, new { venueId, from = from?.ToUniversalTime(), to = to?.ToUniversalTime(), paging.Offset, paging.PageSize }, cancellationToken: cancellationToken));
+        var items = (await results.ReadAsync<UseRow>()).Select(r => r.ToUse()).ToList();
+        return new UsePage(items, await results.ReadSingleAsync<int>());
+    }
+
+    private sealed class UseRow
+    {
+        public Guid Id { get; init; }
+        public string ClientId { get; init; } = "";
+        public Guid CardId { get; init; }
+        public string CardNumber { get; init; } = "";
+        public string CardKind { get; init; } = "";
+        public string CardArea { get; init; } = "";
+        public Guid DistributorId { get; init; }
+        public Guid VenueId { get; init; }
+        public string VenueArea { get; init; } = "";
+        public string Category { get; init; } = "";
+        public Guid? OfferingId { get; init; }
+        public string? OfferingKind { get; init; }
+        public string? QuotaPeriod { get; init; }
+        public int Adults { get; init; }
+        public int Children { get; init; }
+        public int Assistants { get; init; }
+        public DateTime OccurredAt { get; init; }
+        public DateTime RecordedAt { get; init; }
+        public DateTime? CancelledAt { get; init; }
+
+        // The card, venue and offering as they were when the use was recorded: what its events must repeat.
+        public Use ToUse() => new(
+            Id, ClientId, new CardReplica(CardId, CardNumber, CardKind, CardArea, DistributorId, null, null, 0, null, null),
+            new VenueReplica(VenueId, VenueArea, Category, true, true),
+            OfferingId is { } offeringId ? new OfferingReplica(offeringId, VenueId, OfferingKind!, null, null) : null,
+            QuotaPeriod, Adults, Children, Assistants, Utc(OccurredAt), Utc(RecordedAt), CancelledAt is { } cancelled ? Utc(cancelled) : null);
+
+        private static DateTimeOffset Utc(DateTime time) => new(time, TimeSpan.Zero);
+    }
+}

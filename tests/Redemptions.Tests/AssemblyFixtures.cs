@@ -1,0 +1,4 @@
+using Kaikukortti.TestSupport;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]
+[assembly: AssemblyFixture(typeof(RabbitMqFixture))]
