@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kaikukortti.ServiceDefaults;
+using Kaikukortti.ServiceDefaults.Data;
 using Kaikukortti.ServiceDefaults.OpenApi;
 using Kaikukortti.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Authentication;
@@ -37,7 +38,7 @@ public static class Extensions
         // turns every one of them into the same 400 problem with a stable code.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddKaikuOpenApi();
-        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<TimeProvider>(new DatabaseClock(TimeProvider.System));
         return builder;
     }
 

@@ -18,7 +18,11 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
     // One row per route; one status per caller, in the order of Callers. {venue} is a venue of area A; {new-venue} a
     // venue of area A made for that one request; {offering} one of {venue}'s offerings. {distributor} is a distributor
     // unit of area A (the distributor caller's); {new-distributor} one made for that one request. {card} is a card
-    // {distributor} issued; {new-card} one it issued for that one request.
+    // {distributor} issued; {new-card} one it issued for that one request. {new-use} is a use of {card} at {venue} that the
+    // venue caller recorded for that one request. A batch answers 200 to any site client and refuses item by item: a
+    // route ending in #item checks the status of the batch's one item instead of the HTTP status.
+    private const string ItemStatus = "#item";
+
     private const string Matrix = """
         route                                                admin coordinator coordinator-b distributor venue venue-b partner statistics expired revoked anonymous
         GET /api/areas                                       200   200         200           200         200   200     200     200        401     401     200
@@ -53,6 +57,11 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
         POST /api/cards/{new-card}/replace                   201   201         403           201         403   403     403     403        401     401     401
         GET /api/cards/audit                                 200   200         200           403         403   403     403     403        401     401     401
         GET /api/cards/audit?area={area}                     200   200         403           403         403   403     403     403        401     401     401
+        POST /api/redemptions                                403   403         403           403         201   403     201     403        401     401     401
+        POST /api/redemptions/batch                          200   200         200           200         200   200     200     200        401     401     401
+        POST /api/redemptions/batch#item                     403   403         403           403         201   403     201     403        401     401     401
+        POST /api/redemptions/{new-use}/cancel               404   404         404           404         200   404     200     404        401     401     401
+        GET /api/redemptions?venueId={venue}                 200   200         403           403         200   403     200     403        401     401     401
         GET /docs                                            200   200         200           200         200   200     200     200        401     401     200
         """;
 
@@ -63,12 +72,19 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
     private Guid venueA;
     private Guid venueB;
     private Guid offeringA;
+    // The redemption rows record some twenty uses: at an offering without a quota, so that none is refused as sold out.
+    private Guid openOfferingA;
+    private HttpClient venueCaller = null!;
 
     [Fact]
     public async Task Every_route_answers_every_caller_with_exactly_the_expected_status()
     {
         await PrepareAreasAsync();
         var callers = await CallersAsync();
+        venueCaller = callers["venue"];
+        // Redemptions learns of cards, venues and offerings from events: until they have arrived a use is refused.
+        await Eventually.TrueAsync(async () => (await RecordAsync(venueCaller)).StatusCode == HttpStatusCode.Created,
+            TimeSpan.FromSeconds(15), "the Redemptions service to learn of card A, venue A and its offering");
 
         var mismatches = new List<string>();
         foreach (var row in Matrix.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1))
@@ -77,12 +93,19 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
             var (method, route, expected) = (cells[0], cells[1], cells[2..].Select(int.Parse).ToArray());
             for (var i = 0; i < Callers.Length; i++)
             {
-                var actual = (int)(await SendAsync(callers[Callers[i]], method, route)).StatusCode;
+                var actual = await StatusAsync(callers[Callers[i]], method, route);
                 if (actual != expected[i]) mismatches.Add($"{method} {route} as {Callers[i]}: expected {expected[i]}, got {actual}");
             }
         }
 
         mismatches.ShouldBeEmpty();
+    }
+
+    private async Task<int> StatusAsync(HttpClient caller, string method, string route)
+    {
+        var response = await SendAsync(caller, method, route.Replace(ItemStatus, ""));
+        if (!route.EndsWith(ItemStatus) || response.StatusCode != HttpStatusCode.OK) return (int)response.StatusCode;
+        return (await response.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("results").EnumerateArray().Single().GetProperty("status").GetInt32();
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpClient caller, string method, string route)
@@ -93,6 +116,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
         if (route.Contains("{new-venue}")) path = path.Replace("{new-venue}", (await NewVenueAsync(areaA)).ToString());
         if (route.Contains("{new-distributor}")) path = path.Replace("{new-distributor}", (await NewDistributorAsync(areaA)).ToString());
         if (route.Contains("{new-card}")) path = path.Replace("{new-card}", await NewCardAsync());
+        if (route.Contains("{new-use}")) path = path.Replace("{new-use}", (await NewUseAsync()).ToString());
         using var request = new HttpRequestMessage(new HttpMethod(method), path)
         {
             Content = (method, route) switch
@@ -105,9 +129,12 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
                 ("POST", "/api/cards") => JsonContent.Create(PersonalCard),
                 ("POST", "/api/cards/{new-card}/close") => JsonContent.Create(new { reason = "holder-request" }),
                 ("POST", "/api/cards/{new-card}/replace") => JsonContent.Create(new { reason = "lost" }),
+                ("POST", "/api/redemptions") => JsonContent.Create(Redemption),
+                ("POST", "/api/redemptions/batch") => JsonContent.Create(new { items = new[] { BatchItem } }),
                 _ => null,
             },
         };
+        if ((method, route) is ("POST", "/api/redemptions")) request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         return await caller.SendAsync(request);
     }
 
@@ -117,6 +144,10 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
 
     private static object Distributor(string area) => new { areaCode = area, name = $"Aikuissosiaalityö {Guid.NewGuid():N}", unitType = "adult-social-work" };
 
+    private object Redemption => new { cardNumber = cardA, venueId = venueA, offeringId = openOfferingA };
+
+    private object BatchItem => new { idempotencyKey = Guid.NewGuid().ToString(), cardNumber = cardA, venueId = venueA, offeringId = openOfferingA };
+
     private object PersonalCard => new { distributorId = distributorA, kind = "personal", birthYear = 1980, postalCode = "60100", children = 1 };
 
     private async Task<Guid> NewVenueAsync(string area) =>
@@ -125,11 +156,23 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
     private async Task<Guid> NewDistributorAsync(string area) =>
         (await (await system.Admin.PostAsJsonAsync("/api/distributors", Distributor(area))).ShouldBeJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
 
+    /// <summary>Records a use of card A at venue A, under a key of its own.</summary>
+    private async Task<HttpResponseMessage> RecordAsync(HttpClient caller)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/redemptions") { Content = JsonContent.Create(Redemption) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        return await caller.SendAsync(request);
+    }
+
+    private async Task<Guid> NewUseAsync() =>
+        (await (await RecordAsync(venueCaller)).ShouldBeJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
     private async Task<string> NewCardAsync() =>
         (await (await system.Admin.PostAsJsonAsync("/api/cards", PersonalCard)).ShouldBeJsonAsync(HttpStatusCode.Created)).GetProperty("cardNumber").GetString()!;
 
     /// <summary>
-    /// Areas A and B, a venue in each and an offering, a distributor unit in A and a card it issued, all through the API.
+    /// Areas A and B, a venue in each and two offerings at A's (one with a quota, one without), a distributor unit in A and a
+    /// card it issued, all through the API.
     /// </summary>
     private async Task PrepareAreasAsync()
     {
@@ -139,7 +182,8 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
         (venueA, venueB) = (await NewVenueAsync(areaA), await NewVenueAsync(areaB));
         offeringA = (await (await system.Admin.PostAsJsonAsync($"/api/venues/{venueA}/offerings", Offering)).ShouldBeJsonAsync(HttpStatusCode.Created))
             .GetProperty("id").GetGuid();
-
+        openOfferingA = (await (await system.Admin.PostAsJsonAsync($"/api/venues/{venueA}/offerings", new { title = "Avoimet ovet", kind = "admission" }))
+            .ShouldBeJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
 
         // The Cards service learns of areas from Venues' AreaRegistered events: until A's arrives, A is an unknown area.
         var registered = await Eventually.MatchAsync(() => system.Admin.PostAsJsonAsync("/api/distributors", Distributor(areaA)),
