@@ -8,6 +8,7 @@ using Kaikukortti.Redemptions.Data;
 using Kaikukortti.Redemptions.Domain;
 using Kaikukortti.ServiceDefaults;
 using Kaikukortti.ServiceDefaults.Auth;
+using Kaikukortti.ServiceDefaults.Data;
 using Kaikukortti.ServiceDefaults.Messaging;
 using Kaikukortti.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -154,7 +155,7 @@ public static class RedemptionsApi
         if ((request.VenueId ?? OwnVenue(actor)) is not { } venueId) return Outcome.Problem(StatusCodes.Status400BadRequest, new DomainError("redemption-venue-required"));
         if (!actor.ActsForVenue(venueId)) return Outcome.Problem(StatusCodes.Status403Forbidden, new DomainError("forbidden"));
         var wanted = new UseRequest(cardNumber, venueId, request.OfferingId, request.Adults ?? 1, request.Children ?? 0, request.Assistants ?? 0,
-            request.OccurredAt?.ToUniversalTime());
+            request.OccurredAt is { } given ? DatabaseClock.Stored(given) : null);
         if (UseRules.Malformed(wanted) is { } malformed) return Outcome.Problem(StatusCodes.Status400BadRequest, malformed);
 
         var hash = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(wanted)));
