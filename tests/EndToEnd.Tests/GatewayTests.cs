@@ -84,6 +84,12 @@ public sealed class GatewayTests(SystemFixture system)
 
         await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
     }
+}
+
+[Collection(nameof(StopsServices))]
+public sealed class GatewayOutageTests(SystemFixture system)
+{
+    private HttpClient Gateway => system.Gateway;
 
     [Fact]
     public async Task A_stopped_service_shows_in_the_gateway_health_until_it_is_back()

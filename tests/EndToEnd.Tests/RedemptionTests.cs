@@ -60,10 +60,6 @@ public sealed class RedemptionTests(SystemFixture system)
     }
 }
 
-/// <summary>Tests that stop services of the shared system: they run alone, after every other collection.</summary>
-[CollectionDefinition(nameof(StopsServices), DisableParallelization = true)]
-public sealed class StopsServices;
-
 [Collection(nameof(StopsServices))]
 public sealed class RedemptionOutageTests(SystemFixture system)
 {

@@ -64,3 +64,7 @@ public sealed class SystemFixture : IAsyncLifetime
         await directory.DisposeAsync();
     }
 }
+
+/// <summary>Tests that stop services of the shared system: they run alone, after every other collection.</summary>
+[CollectionDefinition(nameof(StopsServices), DisableParallelization = true)]
+public sealed class StopsServices;
