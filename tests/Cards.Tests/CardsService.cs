@@ -74,20 +74,10 @@ public sealed class CardsService : IAsyncDisposable
     public async Task<JsonElement> IssueAsync(object card, HttpClient? issuer = null) =>
         await (await (issuer ?? Admin).PostJsonAsync("/api/cards", card)).ShouldBeJsonAsync(HttpStatusCode.Created);
 
-    public async Task<NpgsqlConnection> OpenAsync()
-    {
-        var connection = Factory.Services.GetRequiredService<NpgsqlDataSource>().CreateConnection();
-        await connection.OpenAsync();
-        return connection;
-    }
+    public Task<NpgsqlConnection> OpenAsync() => Factory.OpenDatabaseAsync();
 
     /// <summary>The outbox in order: each event's type name and JSON body.</summary>
-    public async Task<List<(string Type, JsonElement Body)>> EventsAsync()
-    {
-        await using var connection = await OpenAsync();
-        var rows = await connection.QueryAsync<(string, string)>("SELECT message_type, body::text FROM outbox ORDER BY id");
-        return [.. rows.Select(r => (r.Item1.Split(',')[0].Split('.').Last(), JsonDocument.Parse(r.Item2).RootElement))];
-    }
+    public Task<List<(string Type, JsonElement Body)>> EventsAsync() => Factory.OutboxAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -209,20 +209,10 @@ public sealed class RedemptionsService : IAsyncDisposable
             "SELECT used FROM quota_usage WHERE offering_id = @offeringId AND period = @period", new { offeringId, period }) ?? 0;
     }
 
-    public async Task<NpgsqlConnection> OpenAsync()
-    {
-        var connection = Factory.Services.GetRequiredService<NpgsqlDataSource>().CreateConnection();
-        await connection.OpenAsync();
-        return connection;
-    }
+    public Task<NpgsqlConnection> OpenAsync() => Factory.OpenDatabaseAsync();
 
     /// <summary>The outbox in order: each event's type name and JSON body.</summary>
-    public async Task<List<(string Type, JsonElement Body)>> EventsAsync()
-    {
-        await using var connection = await OpenAsync();
-        var rows = await connection.QueryAsync<(string, string)>("SELECT message_type, body::text FROM outbox ORDER BY id");
-        return [.. rows.Select(r => (r.Item1.Split(',')[0].Split('.').Last(), JsonDocument.Parse(r.Item2).RootElement))];
-    }
+    public Task<List<(string Type, JsonElement Body)>> EventsAsync() => Factory.OutboxAsync();
 
     /// <summary>The outbox events of one type about uses at <paramref name="venueId"/>, in order.</summary>
     public async Task<List<JsonElement>> EventsAsync(string type, Guid venueId) =>

@@ -1,8 +1,11 @@
+using System.Text.Json;
+using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Kaikukortti.TestSupport;
 
@@ -27,6 +30,22 @@ public sealed class ServiceFactory<TProgram>(IReadOnlyDictionary<string, string>
             ["OTEL_SERVICE_NAME"] = $"{database}-{Guid.NewGuid():N}",
             [AuthExtensions.KeyRingPathKey] = Tokens.ForTests.KeyRingPath,
         }, replaceServices);
+
+    /// <summary>A connection to the service's own database, for looking at what it stored.</summary>
+    public async Task<NpgsqlConnection> OpenDatabaseAsync()
+    {
+        var connection = Services.GetRequiredService<NpgsqlDataSource>().CreateConnection();
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>The events the service wrote to its outbox, in order: each event's type name and JSON body.</summary>
+    public async Task<List<(string Type, JsonElement Body)>> OutboxAsync()
+    {
+        await using var connection = await OpenDatabaseAsync();
+        var rows = await connection.QueryAsync<(string, string)>("SELECT message_type, body::text FROM outbox ORDER BY id");
+        return [.. rows.Select(r => (r.Item1.Split(',')[0].Split('.').Last(), JsonDocument.Parse(r.Item2).RootElement))];
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
