@@ -1,0 +1,44 @@
+namespace Kaikukortti.Statistics.Domain;
+
+/// <summary>
+/// What statistics know of one card, whatever order its events arrive in: it stays closed once closed, its validity
+/// only grows, and it counts as issued once.
+/// </summary>
+public sealed record CardState(Guid Id, string AreaCode, DateOnly? IssuedOn, bool Replacement, DateOnly? ValidUntil, bool Closed)
+{
+    /// <summary>The day through which the card counts as active, or null when it does not count at all.</summary>
+    public DateOnly? ActiveThrough => IssuedOn is not null && !Closed ? ValidUntil : null;
+
+    public static CardState New(Guid id, string areaCode) => new(id, areaCode, null, false, null, false);
+
+    public CardState Issued(DateOnly issuedOn, bool replacement, DateOnly validUntil) =>
+        this with { IssuedOn = issuedOn, Replacement = replacement, ValidUntil = Later(ValidUntil, validUntil) };
+
+    public CardState Renewed(DateOnly validUntil) => this with { ValidUntil = Later(ValidUntil, validUntil) };
+
+    public CardState ClosedNow() => this with { Closed = true };
+
+    private static DateOnly Later(DateOnly? known, DateOnly given) => known is { } k && k > given ? k : given;
+}
+
+/// <summary>
+/// Which figures a caller sees exactly. Anyone sees public figures, where a count below 5 could point at a person and
+/// is withheld (DESIGN §5); a national admin or national statistics client sees every figure, an area's coordinator
+/// or statistics client those of its own area.
+/// </summary>
+public static class Disclosure
+{
+    public const int Threshold = 5;
+
+    public static bool IsExact(ServiceDefaults.Auth.SiteClient? caller, string? areaCode) => caller switch
+    {
+        null => false,
+        { IsNationalAdmin: true } => true,
+        { Role: ServiceDefaults.Auth.Roles.Statistics, AreaCode: null } => true,
+        { Role: ServiceDefaults.Auth.Roles.Statistics or ServiceDefaults.Auth.Roles.AreaCoordinator } => areaCode is not null && caller.AreaCode == areaCode,
+        _ => false,
+    };
+
+    /// <summary>The count as the caller may see it: null when it is withheld.</summary>
+    public static int? Show(int count, bool exact) => exact || count >= Threshold ? count : null;
+}

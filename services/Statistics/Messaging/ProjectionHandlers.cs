@@ -1,0 +1,192 @@
+using Dapper;
+using Kaikukortti.Contracts.Cards;
+using Kaikukortti.Contracts.Redemptions;
+using Kaikukortti.Contracts.Venues;
+using Kaikukortti.ServiceDefaults;
+using Kaikukortti.ServiceDefaults.Messaging;
+using Kaikukortti.Statistics.Domain;
+using Npgsql;
+
+namespace Kaikukortti.Statistics.Messaging;
+
+// The inbox applies each message once; these handlers also give the same totals whatever order the events arrive in.
+
+public sealed class DistributorRegisteredHandler : IInboxHandler<DistributorRegistered>
+{
+    public Task HandleAsync(DistributorRegistered message, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        Organizations.UpsertDistributorAsync(transaction, message.DistributorId, message.AreaCode, message.Active, message.RegisteredAt, cancellationToken);
+}
+
+public sealed class DistributorChangedHandler : IInboxHandler<DistributorChanged>
+{
+    public Task HandleAsync(DistributorChanged message, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        Organizations.UpsertDistributorAsync(transaction, message.DistributorId, message.AreaCode, message.Active, message.ChangedAt, cancellationToken);
+}
+
+public sealed class VenueRegisteredHandler : IInboxHandler<VenueRegistered>
+{
+    public Task HandleAsync(VenueRegistered message, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        Organizations.UpsertVenueAsync(transaction, message.VenueId, message.AreaCode, message.Name, message.Category, message.Active, message.RegisteredAt, cancellationToken);
+}
+
+public sealed class VenueChangedHandler : IInboxHandler<VenueChanged>
+{
+    public Task HandleAsync(VenueChanged message, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        Organizations.UpsertVenueAsync(transaction, message.VenueId, message.AreaCode, message.Name, message.Category, message.Active, message.ChangedAt, cancellationToken);
+}
+
+public sealed class CardIssuedHandler : IInboxHandler<CardIssued>
+{
+    public Task HandleAsync(CardIssued message, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        CardProjection.ApplyAsync(transaction, message.CardId, message.AreaCode, card => card.Issued(message.IssuedOn, message.ReplacesCardId is not null, message.ValidUntil), cancellationToken);
+}
+
+public sealed class CardRenewedHandler : IInboxHandler<CardRenewed>
+{
+    public Task HandleAsync(CardRenewed message, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        CardProjection.ApplyAsync(transaction, message.CardId, message.AreaCode, card => card.Renewed(message.ValidUntil), cancellationToken);
+}
+
+public sealed class CardClosedHandler : IInboxHandler<CardClosed>
+{
+    public Task HandleAsync(CardClosed message, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        CardProjection.ApplyAsync(transaction, message.CardId, message.AreaCode, card => card.ClosedNow(), cancellationToken);
+}
+
+public sealed class UseRecordedHandler : IInboxHandler<UseRecorded>
+{
+    public async Task HandleAsync(UseRecorded message, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        // Counted unless its cancellation arrived first.
+        var cancelledFirst = await transaction.Connection!.ExecuteScalarAsync<bool?>(new CommandDefinition("""
+            INSERT INTO use_states (use_id, recorded, cancelled) VALUES (@UseId, true, false)
+            ON CONFLICT (use_id) DO UPDATE SET recorded = true WHERE NOT use_states.recorded
+            RETURNING cancelled
+            """, new { message.UseId }, transaction, cancellationToken: cancellationToken));
+        if (cancelledFirst == false) await UseProjection.AddAsync(transaction, message, +1, cancellationToken);
+    }
+}
+
+public sealed class UseCancelledHandler : IInboxHandler<UseCancelled>
+{
+    public async Task HandleAsync(UseCancelled message, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        // Taken off only if it was counted; a cancellation that comes first leaves a mark so the use is never counted.
+        var wasCounted = await transaction.Connection!.ExecuteScalarAsync<bool?>(new CommandDefinition("""
+            INSERT INTO use_states (use_id, recorded, cancelled) VALUES (@UseId, false, true)
+            ON CONFLICT (use_id) DO UPDATE SET cancelled = true WHERE NOT use_states.cancelled
+            RETURNING recorded
+            """, new { message.UseId }, transaction, cancellationToken: cancellationToken));
+        if (wasCounted == true)
+            await UseProjection.AddAsync(transaction, new UseRecorded
+            {
+                UseId = message.UseId, CardId = message.CardId, CardKind = message.CardKind, CardHomeArea = message.CardHomeArea, DistributorId = message.DistributorId,
+                VenueId = message.VenueId, VenueArea = message.VenueArea, Category = message.Category, OfferingId = message.OfferingId, OfferingKind = message.OfferingKind,
+                Adults = message.Adults, Children = message.Children, Assistants = message.Assistants, OccurredAt = message.OccurredAt,
+            }, -1, cancellationToken);
+    }
+}
+
+internal static class Organizations
+{
+    public static Task UpsertDistributorAsync(NpgsqlTransaction transaction, Guid id, string areaCode, bool active, DateTimeOffset asOf, CancellationToken cancellationToken) =>
+        transaction.Connection!.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO distributors (id, area_code, active, as_of) VALUES (@id, @areaCode, @active, @asOf)
+            ON CONFLICT (id) DO UPDATE SET area_code = EXCLUDED.area_code, active = EXCLUDED.active, as_of = EXCLUDED.as_of WHERE distributors.as_of <= EXCLUDED.as_of
+            """, new { id, areaCode, active, asOf = asOf.ToUniversalTime() }, transaction, cancellationToken: cancellationToken));
+
+    public static Task UpsertVenueAsync(
+        NpgsqlTransaction transaction, Guid id, string areaCode, Contracts.LocalizedName name, string category, bool active, DateTimeOffset asOf, CancellationToken cancellationToken) =>
+        transaction.Connection!.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO venues (id, area_code, name_fi, name_sv, name_en, category, active, as_of) VALUES (@id, @areaCode, @fi, @sv, @en, @category, @active, @asOf)
+            ON CONFLICT (id) DO UPDATE SET area_code = EXCLUDED.area_code, name_fi = EXCLUDED.name_fi, name_sv = EXCLUDED.name_sv, name_en = EXCLUDED.name_en,
+                category = EXCLUDED.category, active = EXCLUDED.active, as_of = EXCLUDED.as_of
+            WHERE venues.as_of <= EXCLUDED.as_of
+            """, new { id, areaCode, fi = name.Fi, sv = name.Sv, en = name.En, category, active, asOf = asOf.ToUniversalTime() }, transaction, cancellationToken: cancellationToken));
+}
+
+internal static class CardProjection
+{
+    /// <summary>Moves the card from its old state to the new one and the counters with it.</summary>
+    public static async Task ApplyAsync(NpgsqlTransaction transaction, Guid id, string areaCode, Func<CardState, CardState> change, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        var row = await connection.QuerySingleOrDefaultAsync<CardRow>(new CommandDefinition(
+            "SELECT id, area_code, issued_on, replacement, valid_until, closed FROM cards WHERE id = @id FOR UPDATE", new { id }, transaction, cancellationToken: cancellationToken));
+        var before = row?.ToState() ?? CardState.New(id, areaCode);
+        var after = change(before);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO cards (id, area_code, issued_on, replacement, valid_until, closed) VALUES (@Id, @AreaCode, @IssuedOn, @Replacement, @ValidUntil, @Closed)
+            ON CONFLICT (id) DO UPDATE SET issued_on = EXCLUDED.issued_on, replacement = EXCLUDED.replacement, valid_until = EXCLUDED.valid_until, closed = EXCLUDED.closed
+            """, after, transaction, cancellationToken: cancellationToken));
+
+        if (before.IssuedOn is null && after.IssuedOn is { } issuedOn)
+            await connection.ExecuteAsync(new CommandDefinition($"""
+                INSERT INTO cards_registered (area_code, year, {(after.Replacement ? "replacements" : "cards")}) VALUES (@AreaCode, @year, 1)
+                ON CONFLICT (area_code, year) DO UPDATE SET cards = cards_registered.cards + EXCLUDED.cards,
+                    replacements = cards_registered.replacements + EXCLUDED.replacements
+                """, new { after.AreaCode, year = issuedOn.Year }, transaction, cancellationToken: cancellationToken));
+        if (before.ActiveThrough != after.ActiveThrough)
+        {
+            if (before.ActiveThrough is { } oldDay) await CountValidityAsync(transaction, after.AreaCode, oldDay, -1, cancellationToken);
+            if (after.ActiveThrough is { } newDay) await CountValidityAsync(transaction, after.AreaCode, newDay, +1, cancellationToken);
+        }
+    }
+
+    private static Task CountValidityAsync(NpgsqlTransaction transaction, string areaCode, DateOnly validUntil, int delta, CancellationToken cancellationToken) =>
+        transaction.Connection!.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO card_validity (area_code, valid_until, cards) VALUES (@areaCode, @validUntil, @delta)
+            ON CONFLICT (area_code, valid_until) DO UPDATE SET cards = card_validity.cards + EXCLUDED.cards
+            """, new { areaCode, validUntil, delta }, transaction, cancellationToken: cancellationToken));
+
+    private sealed class CardRow
+    {
+        public Guid Id { get; init; }
+        public string AreaCode { get; init; } = "";
+        public DateTime? IssuedOn { get; init; }
+        public bool Replacement { get; init; }
+        public DateTime? ValidUntil { get; init; }
+        public bool Closed { get; init; }
+
+        public CardState ToState() => new(Id, AreaCode, IssuedOn is { } i ? DateOnly.FromDateTime(i) : null, Replacement,
+            ValidUntil is { } v ? DateOnly.FromDateTime(v) : null, Closed);
+    }
+}
+
+internal static class UseProjection
+{
+    /// <summary>Adds (sign +1) or takes off (sign −1) a use in the month, venue and home-area totals and in its card's years.</summary>
+    public static async Task AddAsync(NpgsqlTransaction transaction, UseRecorded use, int sign, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        var day = FinnishTime.DateOf(use.OccurredAt);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO use_totals (month, venue_id, venue_area, home_area, category, adult_uses, child_uses, assistants)
+            VALUES (@month, @VenueId, @VenueArea, @CardHomeArea, @Category, @adults, @children, @assistants)
+            ON CONFLICT (month, venue_id, home_area) DO UPDATE SET adult_uses = use_totals.adult_uses + EXCLUDED.adult_uses,
+                child_uses = use_totals.child_uses + EXCLUDED.child_uses, assistants = use_totals.assistants + EXCLUDED.assistants
+            """, new
+            {
+                month = new DateOnly(day.Year, day.Month, 1), use.VenueId, use.VenueArea, use.CardHomeArea, use.Category,
+                adults = sign * use.Adults, children = sign * use.Children, assistants = sign * use.Assistants,
+            }, transaction, cancellationToken: cancellationToken));
+
+        var tickets = sign * (use.Adults + use.Children);
+        foreach (var year in new[] { day.Year, 0 })
+        {
+            var now = await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+                INSERT INTO card_use_years (card_id, year, uses) VALUES (@CardId, @year, @tickets)
+                ON CONFLICT (card_id, year) DO UPDATE SET uses = card_use_years.uses + EXCLUDED.uses
+                RETURNING uses
+                """, new { use.CardId, year, tickets }, transaction, cancellationToken: cancellationToken));
+            var before = now - tickets;
+            // A card is taken into use in a period with its first use there, and no longer once its last one is cancelled.
+            var change = (before, now) switch { (0, > 0) => 1, (> 0, 0) => -1, _ => 0 };
+            if (change != 0)
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    INSERT INTO cards_taken_into_use (home_area, year, cards) VALUES (@CardHomeArea, @year, @change)
+                    ON CONFLICT (home_area, year) DO UPDATE SET cards = cards_taken_into_use.cards + EXCLUDED.cards
+                    """, new { use.CardHomeArea, year, change }, transaction, cancellationToken: cancellationToken));
+        }
+    }
+}
