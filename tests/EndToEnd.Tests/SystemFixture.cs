@@ -65,6 +65,6 @@ public sealed class SystemFixture : IAsyncLifetime
     }
 }
 
-/// <summary>Tests that stop services of the shared system: they run alone, after every other collection.</summary>
+/// <summary>Tests that stop services of the shared system or need its totals to hold still: they run alone, after every other collection.</summary>
 [CollectionDefinition(nameof(StopsServices), DisableParallelization = true)]
 public sealed class StopsServices;

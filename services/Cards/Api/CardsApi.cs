@@ -43,6 +43,12 @@ public static class CardsApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/totals", GetTotals)
+            .RequireAuthorization(AuthExtensions.NationalAdminPolicy)
+            .WithName("GetCardTotals")
+            .WithSummary("The register's own counts, for reconciling statistics against them")
+            .WithDescription("National admin only. `cardsIssued` excludes replacement cards; `activeCards` are open cards valid today.")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/audit", ReadAuditLog)
             .WithName("ReadCardAuditLog")
             .WithSummary("Who read or changed cards and distributors, and when")
@@ -209,6 +215,12 @@ public static class CardsApi
             return replacement;
         }, card => TypedResults.Created($"/api/cards/{card.CardNumber}", card));
 
+    public static async Task<Ok<CardTotals>> GetTotals(NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return TypedResults.Ok(await CardStore.TotalsAsync(connection, clock.Today(), cancellationToken));
+    }
+
     public static async Task<Results<Ok<AuditPageResponse>, ProblemHttpResult>> ReadAuditLog(
         string? area, string? cardNumber, Guid? distributorId, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize,
         ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
@@ -328,5 +340,12 @@ public sealed record CardPageResponse(IReadOnlyList<CardSummary> Items, int Page
 /// <summary>What a venue needs at the ticket desk, and nothing more (DESIGN §5).</summary>
 public sealed record CardStatusResponse(
     string CardNumber, bool Valid, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason, string Kind, DateOnly ValidUntil, int Children, int? GroupSize, string HomeArea);
+
+public sealed record CardTotals
+{
+    public int CardsIssued { get; init; }
+    public int Replacements { get; init; }
+    public int ActiveCards { get; init; }
+}
 
 public sealed record AuditPageResponse(IReadOnlyList<AuditEntry> Items, int Page, int PageSize, int Total);

@@ -58,6 +58,14 @@ public static class CardStore
         return new CardPage(items, await results.ReadSingleAsync<int>());
     }
 
+    public static Task<Api.CardTotals> TotalsAsync(NpgsqlConnection connection, DateOnly today, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<Api.CardTotals>(new CommandDefinition("""
+            SELECT count(*) FILTER (WHERE replaces_card_id IS NULL)::int AS cards_issued,
+                   count(*) FILTER (WHERE replaces_card_id IS NOT NULL)::int AS replacements,
+                   count(*) FILTER (WHERE closed_at IS NULL AND valid_until >= @today)::int AS active_cards
+            FROM cards
+            """, new { today }, cancellationToken: cancellationToken));
+
     private static object Parameters(Card card) => new
     {
         card.Id, card.Number, card.Holder.Kind, card.DistributorId, card.AreaCode, card.Holder.BirthYear, card.Holder.PostalCode, card.Holder.Children,

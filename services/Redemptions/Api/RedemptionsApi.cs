@@ -58,6 +58,12 @@ public static class RedemptionsApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/totals", GetTotals)
+            .RequireAuthorization(AuthExtensions.NationalAdminPolicy)
+            .WithName("GetUseTotals")
+            .WithSummary("The service's own counts of uses, for reconciling statistics against them")
+            .WithDescription("National admin only. Cancelled uses are left out; `cardsTakenIntoUse` are distinct cards with a use.")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/", ListUses)
             .WithName("ListUses")
             .WithSummary("A venue's uses, newest first")
@@ -133,6 +139,12 @@ public static class RedemptionsApi
             return ApiProblem.Forbidden();
         var found = await UseStore.ListAsync(connection, venue, from, to, paging.Value, cancellationToken);
         return TypedResults.Ok(new UsePageResponse(found.Items.Select(UseResponse.From).ToList(), paging.Value.Page, paging.Value.PageSize, found.Total));
+    }
+
+    public static async Task<Ok<UseTotals>> GetTotals(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return TypedResults.Ok(await UseStore.TotalsAsync(connection, cancellationToken));
     }
 
     /// <summary>What recording one use came to: the use (new or replayed), or a problem's status, code and values.</summary>
@@ -229,6 +241,15 @@ public sealed record UseResponse(
     public static UseResponse From(Use use) => new(
         use.Id, use.CancelledAt is null ? "recorded" : "cancelled", use.Card.Number, use.Venue.Id, use.Offering?.Id, use.Adults, use.Children, use.Assistants,
         use.OccurredAt, use.RecordedAt, use.CancelledAt);
+}
+
+public sealed record UseTotals
+{
+    public int Uses { get; init; }
+    public int AdultUses { get; init; }
+    public int ChildUses { get; init; }
+    public int Assistants { get; init; }
+    public int CardsTakenIntoUse { get; init; }
 }
 
 public sealed record UsePageResponse(IReadOnlyList<UseResponse> Items, int Page, int PageSize, int Total);

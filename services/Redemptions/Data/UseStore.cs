@@ -68,6 +68,13 @@ public static class UseStore
         return new UsePage(items, await results.ReadSingleAsync<int>());
     }
 
+    public static Task<Api.UseTotals> TotalsAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<Api.UseTotals>(new CommandDefinition("""
+            SELECT coalesce(sum(adults + children), 0)::int AS uses, coalesce(sum(adults), 0)::int AS adult_uses, coalesce(sum(children), 0)::int AS child_uses,
+                   coalesce(sum(assistants), 0)::int AS assistants, count(DISTINCT card_id)::int AS cards_taken_into_use
+            FROM uses WHERE cancelled_at IS NULL
+            """, cancellationToken: cancellationToken));
+
     private sealed class UseRow
     {
         public Guid Id { get; init; }
