@@ -29,6 +29,9 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
         GET /api/areas/{area}                                200   200         200           200         200   200     200     200        401     401     200
         POST /api/areas                                      201   403         403           403         403   403     403     403        401     401     401
         GET /api/statistics/summary                          200   200         200           200         200   200     200     200        401     401     200
+        GET /api/statistics/annual                           200   200         200           200         200   200     200     200        401     401     200
+        GET /api/statistics/uses?groupBy=month               200   200         200           200         200   200     200     200        401     401     200
+        GET /api/statistics/flows                            200   200         200           200         200   200     200     200        401     401     200
         GET /api/clients                                     200   200         200           403         403   403     403     403        401     401     401
         POST /api/clients                                    201   201         403           403         403   403     403     403        401     401     401
         DELETE /api/clients/{client}                         204   204         404           403         403   403     403     403        401     401     401
@@ -57,11 +60,13 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
         POST /api/cards/{new-card}/replace                   201   201         403           201         403   403     403     403        401     401     401
         GET /api/cards/audit                                 200   200         200           403         403   403     403     403        401     401     401
         GET /api/cards/audit?area={area}                     200   200         403           403         403   403     403     403        401     401     401
+        GET /api/cards/totals                                200   403         403           403         403   403     403     403        401     401     401
         POST /api/redemptions                                403   403         403           403         201   403     201     403        401     401     401
         POST /api/redemptions/batch                          200   200         200           200         200   200     200     200        401     401     401
         POST /api/redemptions/batch#item                     403   403         403           403         201   403     201     403        401     401     401
         POST /api/redemptions/{new-use}/cancel               404   404         404           404         200   404     200     404        401     401     401
         GET /api/redemptions?venueId={venue}                 200   200         403           403         200   403     200     403        401     401     401
+        GET /api/redemptions/totals                          200   403         403           403         403   403     403     403        401     401     401
         GET /docs                                            200   200         200           200         200   200     200     200        401     401     200
         """;
 
