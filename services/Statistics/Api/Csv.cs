@@ -30,6 +30,8 @@ public static class Csv
     private static string Cell(object? value)
     {
         var cell = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+        // A text starting like a formula (a venue's name, say) is kept as text, never run by the spreadsheet.
+        if (value is string && cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@') cell = "'" + cell;
         return cell.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{cell.Replace("\"", "\"\"")}\"" : cell;
     }
 }

@@ -77,10 +77,10 @@ public static class StatisticsApi
             """, new { areaCode, year, today = clock.Today() }, cancellationToken: cancellationToken));
 
         var exact = Disclosure.IsExact(SiteClient.From(user), areaCode);
-        int?[] counts = [row.CardsIssued, row.ActiveCards, row.CardsTakenIntoUse, row.AdultUses + row.ChildUses, row.AdultUses, row.ChildUses];
-        var shown = counts.Select(c => Disclosure.Show(c!.Value, exact)).ToArray();
+        var cards = new[] { row.CardsIssued, row.ActiveCards, row.CardsTakenIntoUse }.Select(c => Disclosure.Show(c, exact)).ToArray();
+        var (uses, parts) = Disclosure.ShowWithParts(row.AdultUses + row.ChildUses, [row.AdultUses, row.ChildUses], exact);
         var summary = new SummaryResponse(areaCode, year, row.Areas, row.Municipalities, row.Distributors, row.Venues,
-            shown[0], shown[1], shown[2], shown[3], shown[4], shown[5], shown.Any(s => s is null));
+            cards[0], cards[1], cards[2], uses, parts[0], parts[1], cards.Append(uses).Concat(parts).Any(c => c is null));
         if (!Csv.IsWanted(http)) return TypedResults.Ok(summary);
         return Csv.Write(
             ["area", "year", "areas", "municipalities", "distributors", "venues", "cardsIssued", "activeCards", "cardsTakenIntoUse", "uses", "adultUses", "childUses"],
@@ -111,11 +111,11 @@ public static class StatisticsApi
         {
             var ofYear = uses.Where(u => u.Year == y).ToList();
             int Sum(string category, bool children) => ofYear.Where(u => u.Category == category).Sum(u => children ? u.ChildUses : u.AdultUses);
-            var counts = new[] { registered.GetValueOrDefault(y), taken.GetValueOrDefault(y), ofYear.Sum(u => u.AdultUses + u.ChildUses) }
-                .Concat(Categories.Select(c => Sum(c, false))).Concat(Categories.Select(c => Sum(c, true)))
-                .Select(c => Disclosure.Show(c, exact)).ToArray();
-            return new AnnualRow(y, counts[0], counts[1], new CategoryCounts(counts[3], counts[4], counts[5], counts[6]),
-                new CategoryCounts(counts[7], counts[8], counts[9], counts[10]), counts[2], municipalities, counts.Any(c => c is null));
+            var cards = new[] { registered.GetValueOrDefault(y), taken.GetValueOrDefault(y) }.Select(c => Disclosure.Show(c, exact)).ToArray();
+            var (total, cells) = Disclosure.ShowWithParts(ofYear.Sum(u => u.AdultUses + u.ChildUses),
+                [.. Categories.Select(c => Sum(c, false)), .. Categories.Select(c => Sum(c, true))], exact);
+            return new AnnualRow(y, cards[0], cards[1], new CategoryCounts(cells[0], cells[1], cells[2], cells[3]),
+                new CategoryCounts(cells[4], cells[5], cells[6], cells[7]), total, municipalities, cards.Append(total).Concat(cells).Any(c => c is null));
         }).ToList();
 
         if (!Csv.IsWanted(http)) return TypedResults.Ok(new AnnualResponse(areaCode, years));
@@ -151,9 +151,10 @@ public static class StatisticsApi
         var exact = Disclosure.IsExact(SiteClient.From(user), areaCode);
         var shown = rows.Select(r =>
         {
-            var counts = new[] { r.AdultUses + r.ChildUses, r.AdultUses, r.ChildUses, r.Assistants }.Select(c => Disclosure.Show(c, exact)).ToArray();
+            var (uses, parts) = Disclosure.ShowWithParts(r.AdultUses + r.ChildUses, [r.AdultUses, r.ChildUses], exact);
+            var assistants = Disclosure.Show(r.Assistants, exact);
             var name = r.NameFi is null ? null : new Contracts.LocalizedName { Fi = r.NameFi, Sv = r.NameSv, En = r.NameEn };
-            return new UsesRow(r.Key, name, counts[0], counts[1], counts[2], counts[3], counts.Any(c => c is null));
+            return new UsesRow(r.Key, name, uses, parts[0], parts[1], assistants, uses is null || assistants is null);
         }).ToList();
         if (!Csv.IsWanted(http)) return TypedResults.Ok(new UsesResponse(groupBy, shown));
         return Csv.Write([groupBy, "name", "uses", "adultUses", "childUses", "assistants"],
@@ -169,10 +170,11 @@ public static class StatisticsApi
             SELECT home_area, venue_area, sum(adult_uses + child_uses)::int AS uses FROM use_totals
             WHERE @year::int IS NULL OR extract(year FROM month) = @year GROUP BY 1, 2 ORDER BY 1, 2
             """, new { year }, cancellationToken: cancellationToken));
-        var exact = Disclosure.IsExact(SiteClient.From(user), null);
+        var caller = SiteClient.From(user);
+        // An area's coordinator or statistics client sees exactly the flows out of and into its own area.
         var flows = rows.Select(r =>
         {
-            var uses = Disclosure.Show(r.Uses, exact);
+            var uses = Disclosure.Show(r.Uses, Disclosure.IsExact(caller, r.HomeArea) || Disclosure.IsExact(caller, r.VenueArea));
             return new Flow(r.HomeArea, r.VenueArea, uses, uses is null);
         }).ToList();
         if (!Csv.IsWanted(http)) return TypedResults.Ok(new FlowsResponse(year, flows));

@@ -9,8 +9,6 @@ public sealed record CardState(Guid Id, string AreaCode, DateOnly? IssuedOn, boo
     /// <summary>The day through which the card counts as active, or null when it does not count at all.</summary>
     public DateOnly? ActiveThrough => IssuedOn is not null && !Closed ? ValidUntil : null;
 
-    public static CardState New(Guid id, string areaCode) => new(id, areaCode, null, false, null, false);
-
     public CardState Issued(DateOnly issuedOn, bool replacement, DateOnly validUntil) =>
         this with { IssuedOn = issuedOn, Replacement = replacement, ValidUntil = Later(ValidUntil, validUntil) };
 
@@ -41,4 +39,14 @@ public static class Disclosure
 
     /// <summary>The count as the caller may see it: null when it is withheld.</summary>
     public static int? Show(int count, bool exact) => exact || count >= Threshold ? count : null;
+
+    /// <summary>
+    /// A total and the parts it is the sum of, as the caller may see them. When a part is withheld the total is too,
+    /// or the part could be worked out by subtracting the others from it.
+    /// </summary>
+    public static (int? Total, int?[] Parts) ShowWithParts(int total, IReadOnlyList<int> parts, bool exact)
+    {
+        var shown = parts.Select(p => Show(p, exact)).ToArray();
+        return (shown.Any(p => p is null) ? null : Show(total, exact), shown);
+    }
 }

@@ -111,13 +111,14 @@ internal static class CardProjection
     public static async Task ApplyAsync(NpgsqlTransaction transaction, Guid id, string areaCode, Func<CardState, CardState> change, CancellationToken cancellationToken)
     {
         var connection = transaction.Connection!;
-        var row = await connection.QuerySingleOrDefaultAsync<CardRow>(new CommandDefinition(
-            "SELECT id, area_code, issued_on, replacement, valid_until, closed FROM cards WHERE id = @id FOR UPDATE", new { id }, transaction, cancellationToken: cancellationToken));
-        var before = row?.ToState() ?? CardState.New(id, areaCode);
+        // The row exists before it is read and locked, so two of a card's events handled at once apply one after the other.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO cards (id, area_code) VALUES (@id, @areaCode) ON CONFLICT DO NOTHING", new { id, areaCode }, transaction, cancellationToken: cancellationToken));
+        var before = (await connection.QuerySingleAsync<CardRow>(new CommandDefinition(
+            "SELECT id, area_code, issued_on, replacement, valid_until, closed FROM cards WHERE id = @id FOR UPDATE", new { id }, transaction, cancellationToken: cancellationToken))).ToState();
         var after = change(before);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO cards (id, area_code, issued_on, replacement, valid_until, closed) VALUES (@Id, @AreaCode, @IssuedOn, @Replacement, @ValidUntil, @Closed)
-            ON CONFLICT (id) DO UPDATE SET issued_on = EXCLUDED.issued_on, replacement = EXCLUDED.replacement, valid_until = EXCLUDED.valid_until, closed = EXCLUDED.closed
+            UPDATE cards SET issued_on = @IssuedOn, replacement = @Replacement, valid_until = @ValidUntil, closed = @Closed WHERE id = @Id
             """, after, transaction, cancellationToken: cancellationToken));
 
         if (before.IssuedOn is null && after.IssuedOn is { } issuedOn)
