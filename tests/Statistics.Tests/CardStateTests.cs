@@ -61,7 +61,7 @@ public sealed class CardStateTests
     }
 
     [Theory]
-    [InlineData(0, false, null)]
+    [InlineData(0, false, 0)]
     [InlineData(1, false, null)]
     [InlineData(4, false, null)]
     [InlineData(5, false, 5)]
@@ -69,7 +69,7 @@ public sealed class CardStateTests
     [InlineData(0, true, 0)]
     [InlineData(1, true, 1)]
     [InlineData(4, true, 4)]
-    public void Counts_below_five_are_withheld_unless_exact(int count, bool exact, int? shown) => Disclosure.Show(count, exact).ShouldBe(shown);
+    public void Counts_of_one_to_four_are_withheld_unless_exact(int count, bool exact, int? shown) => Disclosure.Show(count, exact).ShouldBe(shown);
 
     public static TheoryData<string, string?, bool> ExactCallers => new()
     {

@@ -143,7 +143,7 @@ public sealed class CsvTests(StatisticsService service) : IClassFixture<Statisti
         var bytes = await response.Content.ReadAsByteArrayAsync();
         var text = Encoding.UTF8.GetString(bytes[3..]);
 
-        text.ShouldContain($"{venue.VenueId},\"Teatteri \"\"Kaiku\"\", pieni näyttämö\",,5,,\r\n");
+        text.ShouldContain($"{venue.VenueId},\"Teatteri \"\"Kaiku\"\", pieni näyttämö\",5,5,0,0\r\n");
         bytes.AsSpan().IndexOf("n\u00e4y"u8).ShouldBeGreaterThan(0, "ä as the two UTF-8 bytes C3 A4");
         Parse(text)[1][1].ShouldBe(name);
     }

@@ -37,13 +37,13 @@ public sealed class DisclosureTests : IClassFixture<StatisticsService>
     }
 
     [Fact]
-    public async Task Zero_is_withheld_from_the_public_like_any_count_below_five()
+    public async Task Zero_points_at_no_one_and_is_shown_to_the_public()
     {
         var area = await service.NewAreaAsync("Pelkosenniemi");
 
         var summary = await service.JsonAsync(Path("summary", ("area", area)));
 
-        SummaryOf(summary).ShouldBe(new SummaryFigures(null, null, null, null, null, null, true));
+        SummaryOf(summary).ShouldBe(new SummaryFigures(0, 0, 0, 0, 0, 0, false));
         (summary.GetProperty("areas").GetInt32(), summary.GetProperty("municipalities").GetInt32()).ShouldBe((1, 1));
         (summary.GetProperty("distributors").GetInt32(), summary.GetProperty("venues").GetInt32()).ShouldBe((0, 0));
     }
@@ -87,7 +87,7 @@ public sealed class DisclosureTests : IClassFixture<StatisticsService>
         SummaryOf(summary).ShouldBe(new SummaryFigures(6, 6, null, null, null, null, Suppressed: true));
         var annual = (await service.JsonAsync(Path("annual", ("area", area)), Caller(caller, area))).Year(2026);
         (annual.Count("cardsRegistered"), annual.Count("cardsTakenIntoUse"), annual.GetProperty("adultUses").Count("sport"), annual.Suppressed())
-            .ShouldBe((6, null, null, true));
+            .ShouldBe((6, null, 0, true));
         var uses = (await service.JsonAsync(Path("uses", ("groupBy", "month"), ("area", area)), Caller(caller, area))).Row("2026-03");
         (uses.Count("uses"), uses.Count("adultUses"), uses.Count("childUses"), uses.Count("assistants"), uses.Suppressed()).ShouldBe((null, null, null, null, true));
     }
@@ -130,8 +130,9 @@ public sealed class DisclosureTests : IClassFixture<StatisticsService>
 
         (shown.Count("cardsRegistered"), shown.Count("cardsTakenIntoUse"), shown.Count("totalUses"), shown.GetProperty("municipalities").GetInt32()).ShouldBe((5, null, null, 2));
         shown.GetProperty("adultUses").Count("culture").ShouldBe(5);
-        foreach (var category in new[] { "education", "science", "sport" }) shown.GetProperty("adultUses").Count(category).ShouldBeNull(category);
-        foreach (var category in new[] { "culture", "education", "science", "sport" }) shown.GetProperty("childUses").Count(category).ShouldBeNull(category);
+        foreach (var category in new[] { "education", "science", "sport" }) shown.GetProperty("adultUses").Count(category).ShouldBe(0, category);
+        foreach (var category in new[] { "culture", "education", "science" }) shown.GetProperty("childUses").Count(category).ShouldBe(0, category);
+        shown.GetProperty("childUses").Count("sport").ShouldBeNull();
         shown.Suppressed().ShouldBeTrue();
 
         var exact = (await service.JsonAsync(Path("annual", ("area", area)), Callers.NationalAdmin)).Year(2026);
@@ -152,7 +153,7 @@ public sealed class DisclosureTests : IClassFixture<StatisticsService>
 
         UsesFigures(shown.Row("culture")).ShouldBe((null, null, null, 6, true));
         UsesFigures(shown.Row("education")).ShouldBe((10, 5, 5, 5, false));
-        UsesFigures(shown.Row("science")).ShouldBe((null, null, null, null, true));
+        UsesFigures(shown.Row("science")).ShouldBe((null, null, 0, 0, true));
         var exact = await service.JsonAsync(Path("uses", ("groupBy", "category"), ("area", area)), Callers.Coordinator(area));
         UsesFigures(exact.Row("culture")).ShouldBe((6, 3, 3, 6, false));
         UsesFigures(exact.Row("science")).ShouldBe((2, 2, 0, 0, false));

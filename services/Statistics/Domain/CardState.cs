@@ -20,7 +20,7 @@ public sealed record CardState(Guid Id, string AreaCode, DateOnly? IssuedOn, boo
 }
 
 /// <summary>
-/// Which figures a caller sees exactly. Anyone sees public figures, where a count below 5 could point at a person and
+/// Which figures a caller sees exactly. Anyone sees public figures, where a count of 1 to 4 could point at a person and
 /// is withheld (DESIGN §5); a national admin or national statistics client sees every figure, an area's coordinator
 /// or statistics client those of its own area.
 /// </summary>
@@ -37,8 +37,8 @@ public static class Disclosure
         _ => false,
     };
 
-    /// <summary>The count as the caller may see it: null when it is withheld.</summary>
-    public static int? Show(int count, bool exact) => exact || count >= Threshold ? count : null;
+    /// <summary>The count as the caller may see it: null when it is withheld. Zero points at no one and is shown.</summary>
+    public static int? Show(int count, bool exact) => exact || count == 0 || count >= Threshold ? count : null;
 
     /// <summary>
     /// A total and the parts it is the sum of, as the caller may see them. When a part is withheld the total is too,
