@@ -17,6 +17,9 @@ public static class GatewayModule
     /// <summary>YARP's reserved policy name for a route that needs no authorization at all.</summary>
     public const string AnonymousPolicy = "anonymous";
 
+    /// <summary>The public statistics dashboard (Statistics service), where <c>/</c> leads.</summary>
+    public const string DashboardPath = "/dashboard";
+
     private static readonly string[] Reads = [HttpMethods.Get, HttpMethods.Head];
 
     /// <summary>
@@ -35,7 +38,7 @@ public static class GatewayModule
         new("/api/redemptions", "redemptions"),
         // Public answers are suppressed; the service makes them exact for a token scoped to them.
         new("/api/statistics", "statistics", Reads),
-        new("/dashboard", "statistics", Reads),
+        new(DashboardPath, "statistics", Reads),
     ];
 
     public static IEnumerable<string> Services => Routes.Select(r => r.Service).Distinct();
@@ -70,6 +73,9 @@ public static class GatewayModule
         app.MapGet(Extensions.HealthPath, SystemHealth.GetAsync).WithName("SystemHealth").WithSummary("Health of the gateway and every service").DisableRateLimiting();
         app.MapGet(Extensions.AlivePath, () => TypedResults.Ok()).WithName("Alive").DisableRateLimiting();
         app.MapApiDocs(Services);
+        // The public front page is the statistics dashboard; ?lang= and ?area= carry over.
+        app.MapMethods("/", Reads, (HttpRequest request) => TypedResults.Redirect(DashboardPath + request.QueryString))
+            .WithName("Home").WithSummary("Redirects to the public statistics dashboard");
         app.MapReverseProxy();
         return app;
     }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs what Kaikukortti needs on Debian 12 (as root, or through sudo): PostgreSQL 15 and RabbitMQ.
+# Installs what Kaikukortti needs on Debian 12 (as root, or through sudo): PostgreSQL 15, RabbitMQ, and Chromium for
+# the dashboard's browser tests (Playwright drives Debian's /usr/bin/chromium; it downloads no browser of its own).
 # Fast when everything is already there. The .NET 10 SDK must be on PATH already (Debian does not package it).
 set -euo pipefail
 
 missing=()
 [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""

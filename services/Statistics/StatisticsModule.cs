@@ -3,6 +3,7 @@ using Kaikukortti.Contracts.Redemptions;
 using Kaikukortti.Contracts.Venues;
 using Kaikukortti.ServiceDefaults.Problems;
 using Kaikukortti.Statistics.Api;
+using Kaikukortti.Statistics.Dashboard;
 using Kaikukortti.Statistics.Messaging;
 
 namespace Kaikukortti.Statistics;
@@ -35,6 +36,7 @@ public static class StatisticsModule
     public static WebApplication MapStatisticsApi(this WebApplication app)
     {
         app.MapStatisticsEndpoints();
+        app.MapDashboard();
         return app;
     }
 }
