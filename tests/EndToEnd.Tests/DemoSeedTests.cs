@@ -30,7 +30,14 @@ public sealed class DemoSeedTests(SystemFixture system)
         log.Alerts.ShouldBeEmpty();
         log.Lines.ShouldContain(line => line.StartsWith("[seed] tampere: already registered"));
         log.Lines.ShouldContain(line => line.StartsWith("[seed] seinajoki: 14 venues, ") && line.EndsWith(" offerings, 7 distributors, 29 cards"));
-        log.Lines.ShouldContain(line => line.StartsWith($"[seed] seeded 4 areas (1 already there), 23 venues, {first.Offerings} offerings, 19 distributors, 77 cards in "));
+        log.Lines.ShouldContain(line => line.StartsWith($"[seed] seeded 4 areas (1 already there), 23 venues, {first.Offerings} offerings, 19 distributors, 77 cards, {first.Uses} uses in "));
+
+        // Uses at the venues of every seeded area, by its own cards and a few of other areas', counted by the venue's area.
+        first.UsesByArea.Keys.Order().ShouldBe(["espoo", "kainuu", "oulu", "seinajoki"]);
+        first.UsesByArea.Values.Sum().ShouldBe(first.Uses);
+        first.Uses.ShouldBeInRange(120, 250);
+        first.UsesByArea["seinajoki"].ShouldBeGreaterThan(first.UsesByArea["espoo"]);
+        log.Lines.ShouldContain(line => line.StartsWith($"[seed] seinajoki: {first.UsesByArea["seinajoki"]} uses in "));
 
         var seinajoki = await VenuesAsync("area=seinajoki&pageSize=100");
         seinajoki.GetProperty("total").GetInt32().ShouldBe(14);
@@ -79,13 +86,26 @@ public sealed class DemoSeedTests(SystemFixture system)
         await Eventually.TrueAsync(async () => await Gateway.GetAsync("/api/statistics/summary?area=seinajoki") is { IsSuccessStatusCode: true } ok
             && (await ok.ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("municipalities").GetInt32() == municipalities.Count,
             TimeSpan.FromSeconds(10), "the seeded area in the statistics");
+        // The national admin sees every figure exactly; Tampere was skipped, so it has no venues and no uses.
+        foreach (var (code, uses) in first.UsesByArea.Append(new("tampere", 0)))
+            await Eventually.TrueAsync(async () => (await ExactSummaryAsync(code)).GetProperty("uses").GetInt32() == uses,
+                TimeSpan.FromSeconds(10), $"the {uses} seeded uses of {code} in the statistics");
+        var seinajokiSummary = await ExactSummaryAsync("seinajoki");
+        seinajokiSummary.GetProperty("childUses").GetInt32().ShouldBeGreaterThan(0);
+        seinajokiSummary.GetProperty("cardsTakenIntoUse").GetInt32().ShouldBeGreaterThan(4);
+        var flows = await Eventually.MatchAsync(() => FlowsAsync(first.UsesByArea.Keys), f => f.Sum(flow => flow.Uses) == first.Uses,
+            TimeSpan.FromSeconds(10), "the seeded uses in the flows between areas");
+        flows.ShouldContain(f => f.Home != f.Venue && f.Uses > 0);
+        var totals = await (await system.Admin.GetAsync("/api/redemptions/totals")).ShouldBeJsonAsync(HttpStatusCode.OK);
+        totals.GetProperty("uses").GetInt32().ShouldBeGreaterThanOrEqualTo(first.Uses);
 
         var before = await TotalsAsync();
         var secondLog = new RecordingLogSink();
 
         var second = await SeedAsync(secondLog);
 
-        (second.AlreadyPresent, second.Areas, second.Venues, second.Offerings, second.Distributors, second.Cards).ShouldBe((true, 0, 0, 0, 0, 0));
+        (second.AlreadyPresent, second.Areas, second.Venues, second.Offerings, second.Distributors, second.Cards, second.Uses).ShouldBe((true, 0, 0, 0, 0, 0, 0));
+        second.UsesByArea.ShouldBeEmpty();
         secondLog.Lines.ShouldBe(["[seed] demo data already present"]);
         (await TotalsAsync()).ShouldBe(before);
     }
@@ -104,23 +124,42 @@ public sealed class DemoSeedTests(SystemFixture system)
     private async Task<List<JsonElement>> DistributorsAsync(string area) =>
         (await (await system.Admin.GetAsync($"/api/distributors?area={area}")).ShouldBeJsonAsync(HttpStatusCode.OK)).EnumerateArray().ToList();
 
+    /// <summary>An area's statistics as the national admin sees them: every figure exact, none withheld.</summary>
+    private async Task<JsonElement> ExactSummaryAsync(string area) =>
+        await (await system.Admin.GetAsync($"/api/statistics/summary?area={area}")).ShouldBeJsonAsync(HttpStatusCode.OK);
+
+    /// <summary>Uses by the cards' home area at the venues of the given areas, as the national admin sees them.</summary>
+    private async Task<List<(string Home, string Venue, int Uses)>> FlowsAsync(IEnumerable<string> venueAreas) =>
+        [.. (await (await system.Admin.GetAsync("/api/statistics/flows")).ShouldBeJsonAsync(HttpStatusCode.OK)).GetProperty("flows").EnumerateArray()
+            .Select(f => (Home: f.GetProperty("homeArea").GetString()!, Venue: f.GetProperty("venueArea").GetString()!, Uses: f.GetProperty("uses").GetInt32()))
+            .Where(f => venueAreas.Contains(f.Venue))];
+
+    /// <summary>The uses recorded at a venue (visits, not tickets), from the Redemptions service itself, as the national admin.</summary>
+    private async Task<int> UsesAsync(JsonElement venue) =>
+        (await (await system.Admin.GetAsync($"/api/redemptions?venueId={venue.GetProperty("id").GetString()}&pageSize=1")).ShouldBeJsonAsync(HttpStatusCode.OK))
+            .GetProperty("total").GetInt32();
+
     private async Task<List<JsonElement>> CardsAsync(JsonElement distributor) =>
         (await (await system.Admin.GetAsync($"/api/cards?distributorId={distributor.GetProperty("id").GetString()}&pageSize=100")).ShouldBeJsonAsync(HttpStatusCode.OK))
             .GetProperty("items").EnumerateArray().ToList();
 
-    /// <summary>Venues, offerings, distributors and cards of each of the seed's areas; other tests add areas of their own to the same system.</summary>
+    /// <summary>Venues, offerings, uses, distributors and cards of each of the seed's areas; other tests add areas of their own to the same system.</summary>
     private async Task<string> TotalsAsync()
     {
         var totals = new List<string>();
         foreach (var code in SeedAreas)
         {
             var venues = (await VenuesAsync($"area={code}&pageSize=100")).GetProperty("items").EnumerateArray().ToList();
-            var offerings = 0;
-            foreach (var venue in venues) offerings += (await OfferingsAsync(venue)).Count;
+            int offerings = 0, uses = 0;
+            foreach (var venue in venues)
+            {
+                offerings += (await OfferingsAsync(venue)).Count;
+                uses += await UsesAsync(venue);
+            }
             var distributors = await DistributorsAsync(code);
             var cards = 0;
             foreach (var distributor in distributors) cards += (await CardsAsync(distributor)).Count;
-            totals.Add($"{code}: {venues.Count} venues, {offerings} offerings, {distributors.Count} distributors, {cards} cards");
+            totals.Add($"{code}: {venues.Count} venues, {offerings} offerings, {uses} uses, {distributors.Count} distributors, {cards} cards");
         }
 
         return string.Join("; ", totals);
