@@ -17,7 +17,7 @@ public sealed partial class PrivacyTests(PostgresFixture postgres, RabbitMqFixtu
     private const string BirthYear = "1958";
     private const string PostalCode = "38950";
 
-    private readonly RecordingLogger log = new();
+    private readonly LogCapture log = new();
     private CardsService cards = null!;
 
     public async ValueTask InitializeAsync() => cards = await CardsService.StartAsync(postgres, rabbitMq, services =>
@@ -79,29 +79,4 @@ public sealed partial class PrivacyTests(PostgresFixture postgres, RabbitMqFixtu
 
     [GeneratedRegex($@"\b({BirthYear}|{PostalCode})\b")]
     private static partial Regex Personal();
-
-    private sealed class RecordingLogger : ILoggerProvider, ILogger
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull
-        {
-            Lines.Enqueue($"scope: {state}");
-            return null;
-        }
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var properties = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-            Lines.Enqueue($"{logLevel} {formatter(state, exception)} {properties} {exception}");
-        }
-
-        public void Dispose()
-        {
-        }
-    }
 }

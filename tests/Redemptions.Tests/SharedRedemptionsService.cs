@@ -38,24 +38,4 @@ public sealed class SharedRedemptionsService(PostgresFixture postgres, RabbitMqF
 
     /// <summary>A new area code, so a test's cards and venues share an area with nobody else's.</summary>
     public static string NewArea() => $"area-{Guid.NewGuid():N}"[..16];
-
-    public sealed class LogCapture : ILoggerProvider, ILogger
-    {
-        private readonly ConcurrentQueue<string> lines = new();
-
-        public IReadOnlyCollection<string> Lines => lines;
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue(formatter(state, exception));
-
-        public void Dispose()
-        {
-        }
-    }
 }

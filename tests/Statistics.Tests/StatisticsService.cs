@@ -149,26 +149,6 @@ public sealed class StatisticsService(PostgresFixture postgres, RabbitMqFixture 
         Eventually.MatchAsync(() => JsonAsync(path, caller), condition, Patience, path);
 
     private int Redeliveries(Guid messageId) => Log.Lines.Count(line => line.Contains(messageId.ToString()) && line.Contains("already handled"));
-
-    public sealed class LogCapture : ILoggerProvider, ILogger
-    {
-        private readonly ConcurrentQueue<string> lines = new();
-
-        public IReadOnlyCollection<string> Lines => lines;
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue(formatter(state, exception));
-
-        public void Dispose()
-        {
-        }
-    }
 }
 
 /// <summary>The callers whose view of the figures differs.</summary>
