@@ -229,7 +229,7 @@ public static class CardsApi
         var paging = Paging.From(page, pageSize);
         if (paging.Error is { } pagingError) return pagingError.ToProblem();
         // A coordinator reads its own area without naming it; the national admin reads every area unless it names one.
-        var areaCode = string.IsNullOrWhiteSpace(area) ? (actor.IsNationalAdmin ? null : actor.AreaCode) : area.Trim().ToLowerInvariant();
+        var areaCode = AreaCodes.Read(area) ?? (actor.IsNationalAdmin ? null : actor.AreaCode);
         if (!actor.CoordinatesArea(areaCode)) return ApiProblem.Forbidden();
         string? number = null;
         if (!string.IsNullOrWhiteSpace(cardNumber) && Read(cardNumber, out number) is { } invalid) return invalid;

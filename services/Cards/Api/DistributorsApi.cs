@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Kaikukortti.Cards.Data;
 using Kaikukortti.Cards.Domain;
 using Kaikukortti.Contracts.Cards;
+using Kaikukortti.ServiceDefaults;
 using Kaikukortti.ServiceDefaults.Auth;
 using Kaikukortti.ServiceDefaults.Messaging;
 using Kaikukortti.ServiceDefaults.Problems;
@@ -47,8 +48,8 @@ public static class DistributorsApi
         DistributorRequest request, ClaimsPrincipal user, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {
         var actor = SiteClient.From(user)!;
-        var areaCode = request.AreaCode?.Trim().ToLowerInvariant();
-        if (string.IsNullOrEmpty(areaCode)) return ApiProblem.BadRequest("distributor-area-required");
+        var areaCode = AreaCodes.Read(request.AreaCode);
+        if (areaCode is null) return ApiProblem.BadRequest("distributor-area-required");
         if (!actor.CoordinatesArea(areaCode)) return ApiProblem.Forbidden();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (!await DistributorStore.AreaExistsAsync(connection, areaCode, cancellationToken)) return ApiProblem.BadRequest("area-unknown", request.AreaCode);
@@ -71,7 +72,7 @@ public static class DistributorsApi
     public static async Task<Ok<IReadOnlyList<DistributorResponse>>> ListDistributors(string? area, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var areaCode = string.IsNullOrWhiteSpace(area) ? null : area.Trim().ToLowerInvariant();
+        var areaCode = AreaCodes.Read(area);
         var distributors = await DistributorStore.ListAsync(connection, areaCode, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<DistributorResponse>>(distributors.Select(DistributorResponse.From).ToList());
     }

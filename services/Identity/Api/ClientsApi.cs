@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Kaikukortti.Identity.Data;
 using Kaikukortti.Identity.Domain;
 using Kaikukortti.ServiceDefaults;
@@ -5,7 +6,6 @@ using Kaikukortti.ServiceDefaults.Auth;
 using Kaikukortti.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using System.Security.Claims;
 
 namespace Kaikukortti.Identity.Api;
 
@@ -72,7 +72,7 @@ public static class ClientsApi
         string? area, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         if (Manager(user) is not { } actor) return ApiProblem.Forbidden();
-        var areaCode = actor.IsNationalAdmin ? (string.IsNullOrWhiteSpace(area) ? null : area.Trim().ToLowerInvariant()) : actor.AreaCode;
+        var areaCode = actor.IsNationalAdmin ? AreaCodes.Read(area) : actor.AreaCode;
         var clients = await ClientStore.ListAsync(dataSource, areaCode, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<ClientResponse>>(
             clients.Where(c => ClientRegistration.Manages(actor, c.Client)).Select(ClientResponse.From).ToList());

@@ -61,7 +61,7 @@ public static class StatisticsApi
         if (year is < 2000 or > 2100) return ApiProblem.BadRequest("year-invalid", year);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (await UnknownAreaAsync(connection, area, cancellationToken) is { } unknown) return unknown;
-        var areaCode = Code(area);
+        var areaCode = AreaCodes.Read(area);
         var row = await connection.QuerySingleAsync<SummaryRow>(new CommandDefinition("""
             SELECT (SELECT count(*)::int FROM areas WHERE @areaCode::text IS NULL OR code = @areaCode) AS areas,
                    (SELECT count(DISTINCT m)::int FROM areas a, unnest(a.municipalities) m WHERE @areaCode::text IS NULL OR a.code = @areaCode) AS municipalities,
@@ -93,7 +93,7 @@ public static class StatisticsApi
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (await UnknownAreaAsync(connection, area, cancellationToken) is { } unknown) return unknown;
-        var areaCode = Code(area);
+        var areaCode = AreaCodes.Read(area);
         using var results = await connection.QueryMultipleAsync(new CommandDefinition("""
             SELECT year, sum(cards)::int AS count FROM cards_registered WHERE @areaCode::text IS NULL OR area_code = @areaCode GROUP BY year;
             SELECT year, sum(cards)::int AS count FROM cards_taken_into_use WHERE year > 0 AND (@areaCode::text IS NULL OR home_area = @areaCode) GROUP BY year;
@@ -131,7 +131,7 @@ public static class StatisticsApi
         if (!TryMonth(from, out var first) || !TryMonth(to, out var last)) return ApiProblem.BadRequest("month-invalid");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (await UnknownAreaAsync(connection, area, cancellationToken) is { } unknown) return unknown;
-        var areaCode = Code(area);
+        var areaCode = AreaCodes.Read(area);
         var key = groupBy switch
         {
             "month" => "to_char(t.month, 'YYYY-MM')",
@@ -181,10 +181,8 @@ public static class StatisticsApi
         return Csv.Write(["homeArea", "venueArea", "uses"], flows.Select(f => (IReadOnlyList<object?>)[f.HomeArea, f.VenueArea, f.Uses]));
     }
 
-    private static string? Code(string? area) => string.IsNullOrWhiteSpace(area) ? null : area.Trim().ToLowerInvariant();
-
     private static async Task<ProblemHttpResult?> UnknownAreaAsync(NpgsqlConnection connection, string? area, CancellationToken cancellationToken) =>
-        Code(area) is { } code && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+        AreaCodes.Read(area) is { } code && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM areas WHERE code = @code)", new { code }, cancellationToken: cancellationToken))
             ? ApiProblem.NotFound("area-not-found", area)
             : null;
