@@ -63,7 +63,7 @@ public sealed class UseRecordedHandler : IInboxHandler<UseRecorded>
             ON CONFLICT (use_id) DO UPDATE SET recorded = true WHERE NOT use_states.recorded
             RETURNING cancelled
             """, new { message.UseId }, transaction, cancellationToken: cancellationToken));
-        if (cancelledFirst == false) await UseProjection.AddAsync(transaction, message, +1, cancellationToken);
+        if (cancelledFirst == false) await UseProjection.AddAsync(transaction, UseProjection.Counted.Of(message), +1, cancellationToken);
     }
 }
 
@@ -77,13 +77,7 @@ public sealed class UseCancelledHandler : IInboxHandler<UseCancelled>
             ON CONFLICT (use_id) DO UPDATE SET cancelled = true WHERE NOT use_states.cancelled
             RETURNING recorded
             """, new { message.UseId }, transaction, cancellationToken: cancellationToken));
-        if (wasCounted == true)
-            await UseProjection.AddAsync(transaction, new UseRecorded
-            {
-                UseId = message.UseId, CardId = message.CardId, CardKind = message.CardKind, CardHomeArea = message.CardHomeArea, DistributorId = message.DistributorId,
-                VenueId = message.VenueId, VenueArea = message.VenueArea, Category = message.Category, OfferingId = message.OfferingId, OfferingKind = message.OfferingKind,
-                Adults = message.Adults, Children = message.Children, Assistants = message.Assistants, OccurredAt = message.OccurredAt,
-            }, -1, cancellationToken);
+        if (wasCounted == true) await UseProjection.AddAsync(transaction, UseProjection.Counted.Of(message), -1, cancellationToken);
     }
 }
 
@@ -156,8 +150,19 @@ internal static class CardProjection
 
 internal static class UseProjection
 {
+    /// <summary>What the totals need of a use, from its recording or its cancellation alike.</summary>
+    public sealed record Counted(Guid CardId, string CardHomeArea, Guid VenueId, string VenueArea, string Category, int Adults, int Children, int Assistants,
+        DateTimeOffset OccurredAt)
+    {
+        public static Counted Of(UseRecorded use) =>
+            new(use.CardId, use.CardHomeArea, use.VenueId, use.VenueArea, use.Category, use.Adults, use.Children, use.Assistants, use.OccurredAt);
+
+        public static Counted Of(UseCancelled use) =>
+            new(use.CardId, use.CardHomeArea, use.VenueId, use.VenueArea, use.Category, use.Adults, use.Children, use.Assistants, use.OccurredAt);
+    }
+
     /// <summary>Adds (sign +1) or takes off (sign −1) a use in the month, venue and home-area totals and in its card's years.</summary>
-    public static async Task AddAsync(NpgsqlTransaction transaction, UseRecorded use, int sign, CancellationToken cancellationToken)
+    public static async Task AddAsync(NpgsqlTransaction transaction, Counted use, int sign, CancellationToken cancellationToken)
     {
         var connection = transaction.Connection!;
         var day = FinnishTime.DateOf(use.OccurredAt);
