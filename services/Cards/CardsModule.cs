@@ -28,6 +28,7 @@ public static class CardsModule
             .Add("card-kind-invalid", "Kortin laji '{0}' ei kelpaa: personal tai community.", "Korttypen '{0}' är ogiltig: personal eller community.", "The card kind '{0}' is not valid: personal or community.")
             .Add("card-field-required", "Kenttä {0} puuttuu.", "Fältet {0} saknas.", "The field {0} is required.")
             .Add("card-field-not-allowed", "Kenttää {0} ei anneta {1}-kortille.", "Fältet {0} anges inte för ett {1}-kort.", "The field {0} is not given for a {1} card.")
+            .Add("issued-on-invalid", "Myöntöpäivä ei voi olla tulevaisuudessa eikä yli {0} vuotta sitten.", "Utfärdandedagen kan inte ligga i framtiden eller mer än {0} år tillbaka.", "The issue date cannot be in the future or more than {0} years back.")
             .Add("holder-too-young", "Kortin saa se, joka täyttää tänä vuonna vähintään 16 vuotta (syntynyt {0} tai aiemmin).", "Kortet ges till den som fyller minst 16 år i år (född {0} eller tidigare).", "The holder must turn 16 this year or be older (born in {0} or earlier).")
             .Add("birth-year-invalid", "Syntymävuoden on oltava välillä {0}–{1}.", "Födelseåret ska vara mellan {0} och {1}.", "The birth year must be between {0} and {1}.")
             .Add("postal-code-invalid", "Postinumerossa on oltava viisi numeroa.", "Postnumret ska ha fem siffror.", "A postal code has five digits.")

@@ -24,6 +24,7 @@ public static class RedemptionsModule
             .Add("idempotency-key-required", "Pyynnöltä puuttuu Idempotency-Key-otsake.", "Begäran saknar huvudet Idempotency-Key.", "The request needs an Idempotency-Key header.")
             .Add("idempotency-key-invalid", "Idempotency-Key saa olla enintään {0} merkkiä.", "Idempotency-Key får vara högst {0} tecken.", "An Idempotency-Key is at most {0} characters.")
             .Add("idempotency-key-reused", "Tällä Idempotency-Key-avaimella on jo kirjattu toinen pyyntö.", "En annan begäran har redan registrerats med denna Idempotency-Key.", "Another request was already recorded with this Idempotency-Key.")
+            .Add("occurred-at-required", "Kerro käynnin aika (occurredAt).", "Ange besökets tid (occurredAt).", "Give the time of the use (occurredAt).")
             .Add("redemption-venue-required", "Kerro kohde (venueId).", "Ange besöksmålet (venueId).", "Name the venue (venueId).")
             .Add("count-invalid", "Kentän {0} on oltava 0–{1}.", "Fältet {0} ska vara 0–{1}.", "{0} must be 0 to {1}.")
             .Add("nobody-admitted", "Käynnillä on oltava ainakin yksi aikuinen tai lapsi.", "Besöket måste gälla minst en vuxen eller ett barn.", "A use admits at least one adult or child.")

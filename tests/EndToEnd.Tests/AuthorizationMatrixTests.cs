@@ -64,6 +64,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
         POST /api/redemptions                                403   403         403           403         201   403     201     403        401     401     401
         POST /api/redemptions/batch                          200   200         200           200         200   200     200     200        401     401     401
         POST /api/redemptions/batch#item                     403   403         403           403         201   403     201     403        401     401     401
+        POST /api/redemptions/import                         200   403         403           403         403   403     403     403        401     401     401
         POST /api/redemptions/{new-use}/cancel               404   404         404           404         200   404     200     404        401     401     401
         GET /api/redemptions?venueId={venue}                 200   200         403           403         200   403     200     403        401     401     401
         GET /api/redemptions/totals                          200   403         403           403         403   403     403     403        401     401     401
@@ -136,6 +137,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
                 ("POST", "/api/cards/{new-card}/replace") => JsonContent.Create(new { reason = "lost" }),
                 ("POST", "/api/redemptions") => JsonContent.Create(Redemption),
                 ("POST", "/api/redemptions/batch") => JsonContent.Create(new { items = new[] { BatchItem } }),
+                ("POST", "/api/redemptions/import") => JsonContent.Create(new { items = new[] { ImportedItem } }),
                 _ => null,
             },
         };
@@ -152,6 +154,8 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
     private object Redemption => new { cardNumber = cardA, venueId = venueA, offeringId = openOfferingA };
 
     private object BatchItem => new { idempotencyKey = Guid.NewGuid().ToString(), cardNumber = cardA, venueId = venueA, offeringId = openOfferingA };
+
+    private object ImportedItem => new { idempotencyKey = Guid.NewGuid().ToString(), cardNumber = cardA, venueId = venueA, offeringId = openOfferingA, occurredAt = DateTimeOffset.UtcNow };
 
     private object PersonalCard => new { distributorId = distributorA, kind = "personal", birthYear = 1980, postalCode = "60100", children = 1 };
 

@@ -20,10 +20,13 @@ public sealed class OpenApiTests(PostgresFixture postgres, RabbitMqFixture rabbi
         var operations = document.GetProperty("paths").EnumerateObject()
             .SelectMany(path => path.Value.EnumerateObject().Select(operation => (Path: path.Name, operation.Value)))
             .ToList();
-        operations.Select(o => o.Value.GetProperty("operationId").GetString()).ShouldBe(["RecordUse", "RecordUses", "CancelUse", "GetUseTotals", "ListUses"], ignoreOrder: true);
+        operations.Select(o => o.Value.GetProperty("operationId").GetString()).ShouldBe(["RecordUse", "RecordUses", "ImportUses", "CancelUse", "GetUseTotals", "ListUses"], ignoreOrder: true);
         operations.Where(o => !o.Value.TryGetProperty("summary", out _)).ShouldBeEmpty();
         var record = operations.Single(o => o.Path == "/api/redemptions" && o.Value.GetProperty("operationId").GetString() == "RecordUse").Value;
         record.GetProperty("responses").TryGetProperty("422", out _).ShouldBeTrue();
         record.GetProperty("description").GetString()!.ShouldContain("quota-exhausted");
+        var import = operations.Single(o => o.Path == "/api/redemptions/import").Value;
+        import.GetProperty("operationId").GetString().ShouldBe("ImportUses");
+        import.GetProperty("responses").TryGetProperty("403", out _).ShouldBeTrue();
     }
 }

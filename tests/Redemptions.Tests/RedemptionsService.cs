@@ -39,6 +39,10 @@ public sealed class RedemptionsService : IAsyncDisposable
 
     public HttpClient AsCoordinator(string area, TimeSpan? lifetime = null) => As(Tokens.Coordinator(area), lifetime);
 
+    /// <summary>The national admin under a client id of its own, so its idempotency keys meet no other test's.</summary>
+    public HttpClient AsNationalAdmin(TimeSpan? lifetime = null) =>
+        As(new SiteClient($"admin-{Guid.NewGuid():N}"[..20], Roles.NationalAdmin, null, null, []), lifetime);
+
     /// <summary>Clients that may neither record nor cancel uses at a venue of <paramref name="area"/> they do not act for.</summary>
     public static IReadOnlyList<SiteClient> Outsiders(string area) =>
     [
@@ -173,6 +177,9 @@ public sealed class RedemptionsService : IAsyncDisposable
         (await (await RecordAsync(client, body, key)).ShouldBeJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
 
     public static Task<HttpResponseMessage> RecordBatchAsync(HttpClient client, object body) => client.PostAsync("/api/redemptions/batch", JsonContent(body));
+
+    /// <summary>Imports uses from the earlier register's history: a batch's body, at any venue and of any age.</summary>
+    public static Task<HttpResponseMessage> ImportAsync(HttpClient client, object body) => client.PostAsync("/api/redemptions/import", JsonContent(body));
 
     public static Task<HttpResponseMessage> CancelAsync(HttpClient client, Guid useId) => client.PostAsync($"/api/redemptions/{useId}/cancel", null);
 

@@ -31,7 +31,8 @@ public static class CardsApi
                 By a distributor unit for itself (`distributorId` may be left out), or by its area's coordinator or the national admin.
                 A personal card needs `birthYear` (the holder turns 16 this year or earlier), `postalCode` (5 digits) and `children`
                 (own minor children or grandchildren, 0–20); `gender`, `ageGroup` and `lifeSituation` are voluntary. A community card
-                needs `groupSize` (1–30) and nothing personal. The card is valid through `validUntil`, one year from today.
+                needs `groupSize` (1–30) and nothing personal. The card is valid through `validUntil`, one year from today. The national
+                admin carrying a card over from the earlier register gives its `issuedOn` (at most 20 years back); it is valid a year from that day.
                 """)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -113,17 +114,24 @@ public static class CardsApi
         if (!Distributor.IsManagedBy(actor, distributor.Id, distributor.AreaCode)) return ApiProblem.Forbidden();
         if (!distributor.Active) return ApiProblem.Conflict("distributor-inactive", distributor.Id);
         var now = clock.GetUtcNow();
+        var today = FinnishTime.DateOf(now);
+        if (request.IssuedOn is { } issuedOn)
+        {
+            // Only the register's migration from the earlier system dates a card in the past.
+            if (!actor.IsNationalAdmin) return ApiProblem.Forbidden();
+            if (Card.IssueDateError(issuedOn, today) is { } dateError) return dateError.ToProblem();
+        }
         var holder = CardHolder.Describe(new HolderAnswers(
             request.Kind, request.BirthYear, request.PostalCode, request.Children, request.GroupSize, request.Gender, request.AgeGroup, request.LifeSituation),
-            FinnishTime.DateOf(now).Year);
+            (request.IssuedOn ?? today).Year);
         if (holder.Error is { } error) return error.ToProblem();
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var card = await CardStore.InsertAsync(transaction, Card.Issue(Guid.CreateVersion7(), numbers.Next(), distributor, holder.Value!, now), numbers, cancellationToken);
+        var card = await CardStore.InsertAsync(transaction, Card.Issue(Guid.CreateVersion7(), numbers.Next(), distributor, holder.Value!, now, request.IssuedOn), numbers, cancellationToken);
         await AuditLog.WriteAsync(connection, transaction, actor, AuditActions.CardIssued, card.AreaCode, card.DistributorId, card.Number, now, cancellationToken);
         await Outbox.EnqueueAsync(transaction, Issued(card), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Created($"/api/cards/{card.Number}", CardResponse.From(card, FinnishTime.DateOf(now)));
+        return TypedResults.Created($"/api/cards/{card.Number}", CardResponse.From(card, today));
     }
 
     public static async Task<Results<Ok<CardPageResponse>, ProblemHttpResult>> ListCards(
@@ -309,7 +317,8 @@ public static class CardsApi
 }
 
 public sealed record CardRequest(
-    Guid? DistributorId, string? Kind, int? BirthYear, string? PostalCode, int? Children, int? GroupSize, string? Gender, string? AgeGroup, string? LifeSituation);
+    Guid? DistributorId, string? Kind, int? BirthYear, string? PostalCode, int? Children, int? GroupSize, string? Gender, string? AgeGroup, string? LifeSituation,
+    DateOnly? IssuedOn = null);
 
 public sealed record CloseRequest(string? Reason);
 

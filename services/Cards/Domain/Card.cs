@@ -25,11 +25,19 @@ public sealed record Card(
     Guid Id, string Number, Guid DistributorId, string AreaCode, CardHolder Holder, DateOnly IssuedOn, DateOnly ValidUntil,
     DateTimeOffset? ClosedAt, string? CloseReason, CardLink? Replaces, CardLink? ReplacedBy, DateTimeOffset IssuedAt, DateTimeOffset ChangedAt)
 {
-    public static Card Issue(Guid id, string number, Distributor distributor, CardHolder holder, DateTimeOffset now)
+    /// <summary>How many years back a card carried over from the earlier register may be dated.</summary>
+    public const int MaxCarriedOverYears = 20;
+
+    /// <param name="issuedOn">The day the earlier register issued a carried-over card; today for a new one.</param>
+    public static Card Issue(Guid id, string number, Distributor distributor, CardHolder holder, DateTimeOffset now, DateOnly? issuedOn = null)
     {
-        var today = FinnishTime.DateOf(now);
-        return new Card(id, number, distributor.Id, distributor.AreaCode, holder, today, today.AddYears(1), null, null, null, null, now, now);
+        var day = issuedOn ?? FinnishTime.DateOf(now);
+        return new Card(id, number, distributor.Id, distributor.AreaCode, holder, day, day.AddYears(1), null, null, null, null, now, now);
     }
+
+    /// <summary>Why a carried-over card cannot be dated <paramref name="issuedOn"/>: it is not after today, nor older than the earlier register.</summary>
+    public static DomainError? IssueDateError(DateOnly issuedOn, DateOnly today) =>
+        issuedOn > today || issuedOn < today.AddYears(-MaxCarriedOverYears) ? new DomainError("issued-on-invalid", MaxCarriedOverYears) : null;
 
     public bool Closed => ClosedAt is not null;
 

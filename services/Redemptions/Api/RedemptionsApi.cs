@@ -51,6 +51,16 @@ public static class RedemptionsApi
             .WithSummary("Record up to 500 uses at once, e.g. keyed in from paper")
             .WithDescription("Each item has its own `idempotencyKey` and is recorded or refused on its own; the answer lists every item's status in order.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapPost("/import", ImportUses)
+            .RequireAuthorization(AuthExtensions.NationalAdminPolicy)
+            .WithName("ImportUses")
+            .WithSummary("Import up to 500 uses from the earlier register's history")
+            .WithDescription("""
+                National admin only, at any venue. Like a batch, but `occurredAt` is required and may be of any age: every other rule
+                holds as at the desk (the card was issued and valid on that day, and so on). Each item has its own `idempotencyKey`.
+                """)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapPost("/{id:guid}/cancel", CancelUse)
             .WithName("CancelUse")
             .WithSummary("Cancel a use within 24 hours of recording it")
@@ -81,9 +91,19 @@ public static class RedemptionsApi
         return outcome.Use is { } use ? TypedResults.Created($"/api/redemptions/{use.Id}", use) : ApiProblem.Create(outcome.Status, outcome.Code!, outcome.Args);
     }
 
-    public static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> RecordBatch(
+    public static Task<Results<Ok<BatchResponse>, ProblemHttpResult>> RecordBatch(
         BatchRequest request, ClaimsPrincipal user, HttpRequest http, NpgsqlDataSource dataSource, IOptions<ProblemTextOptions> texts, TimeProvider clock,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        RecordItemsAsync(request, imported: false, user, http, dataSource, texts, clock, cancellationToken);
+
+    public static Task<Results<Ok<BatchResponse>, ProblemHttpResult>> ImportUses(
+        BatchRequest request, ClaimsPrincipal user, HttpRequest http, NpgsqlDataSource dataSource, IOptions<ProblemTextOptions> texts, TimeProvider clock,
+        CancellationToken cancellationToken) =>
+        RecordItemsAsync(request, imported: true, user, http, dataSource, texts, clock, cancellationToken);
+
+    private static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> RecordItemsAsync(
+        BatchRequest request, bool imported, ClaimsPrincipal user, HttpRequest http, NpgsqlDataSource dataSource, IOptions<ProblemTextOptions> texts,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         if (request.Items is not { Count: > 0 and <= MaxBatchSize } items) return ApiProblem.BadRequest("batch-size-invalid", MaxBatchSize);
         var actor = SiteClient.From(user)!;
@@ -93,7 +113,7 @@ public static class RedemptionsApi
         {
             var outcome = item is null
                 ? new Outcome(StatusCodes.Status400BadRequest, null, "bad-request", [])
-                : await RecordAsync(dataSource, actor, item.IdempotencyKey, item.ToRequest(), clock.GetUtcNow(), cancellationToken);
+                : await RecordAsync(dataSource, actor, item.IdempotencyKey, item.ToRequest(), clock.GetUtcNow(), cancellationToken, imported);
             results.Add(new BatchItemResult(item?.IdempotencyKey, outcome.Status, outcome.Use, outcome.Code,
                 outcome.Code is null ? null : texts.Value.Detail(outcome.Code, language, outcome.Args)));
         }
@@ -153,9 +173,13 @@ public static class RedemptionsApi
         public static Outcome Problem(int status, DomainError error) => new(status, null, error.Code, error.Args);
     }
 
-    /// <summary>The one path of every use, single or in a batch: check, claim the key, decide, record — in one transaction.</summary>
+    /// <summary>
+    /// The one path of every use, single, in a batch or imported: check, claim the key, decide, record — in one transaction.
+    /// An imported use is the national admin's, at any venue and of any age.
+    /// </summary>
     private static async Task<Outcome> RecordAsync(
-        NpgsqlDataSource dataSource, SiteClient actor, string? key, RedemptionRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, SiteClient actor, string? key, RedemptionRequest request, DateTimeOffset now, CancellationToken cancellationToken,
+        bool imported = false)
     {
         if (string.IsNullOrWhiteSpace(key)) return Outcome.Problem(StatusCodes.Status400BadRequest, new DomainError("idempotency-key-required"));
         if (key.Length > MaxKeyLength) return Outcome.Problem(StatusCodes.Status400BadRequest, new DomainError("idempotency-key-invalid", MaxKeyLength));
@@ -165,7 +189,8 @@ public static class RedemptionsApi
             case CardNumber.Reading.Malformed: return Outcome.Problem(StatusCodes.Status400BadRequest, new DomainError("card-number-invalid"));
         }
         if ((request.VenueId ?? OwnVenue(actor)) is not { } venueId) return Outcome.Problem(StatusCodes.Status400BadRequest, new DomainError("redemption-venue-required"));
-        if (!actor.ActsForVenue(venueId)) return Outcome.Problem(StatusCodes.Status403Forbidden, new DomainError("forbidden"));
+        if (!(imported ? actor.IsNationalAdmin : actor.ActsForVenue(venueId))) return Outcome.Problem(StatusCodes.Status403Forbidden, new DomainError("forbidden"));
+        if (imported && request.OccurredAt is null) return Outcome.Problem(StatusCodes.Status400BadRequest, new DomainError("occurred-at-required"));
         var wanted = new UseRequest(cardNumber, venueId, request.OfferingId, request.Adults ?? 1, request.Children ?? 0, request.Assistants ?? 0,
             request.OccurredAt is { } given ? DatabaseClock.Stored(given) : null);
         if (UseRules.Malformed(wanted) is { } malformed) return Outcome.Problem(StatusCodes.Status400BadRequest, malformed);
@@ -178,7 +203,7 @@ public static class RedemptionsApi
 
         var (card, venue, offering) = await ReplicaStore.FindAsync(transaction, cardNumber, venueId, wanted.OfferingId, cancellationToken);
         var occurredAt = wanted.OccurredAt ?? now;
-        var refusal = venue is null ? new DomainError("venue-unknown", venueId) : UseRules.Refusal(wanted, occurredAt, now, card, venue, offering);
+        var refusal = venue is null ? new DomainError("venue-unknown", venueId) : UseRules.Refusal(wanted, occurredAt, now, card, venue, offering, imported);
         var period = UseRules.QuotaPeriod(offering, occurredAt);
         if (refusal is null && period is not null && !await UseStore.TakeQuotaAsync(transaction, offering!, period, wanted.Adults + wanted.Children, cancellationToken))
             refusal = new DomainError("quota-exhausted", offering!.QuotaTickets);

@@ -39,10 +39,12 @@ public static class UseRules
     }
 
     /// <summary>Why the use cannot be recorded (a 422), or null when it can.</summary>
-    public static DomainError? Refusal(UseRequest request, DateTimeOffset occurredAt, DateTimeOffset now, CardReplica? card, VenueReplica venue, OfferingReplica? offering)
+    /// <param name="imported">A use from the earlier register's history: any age, every other rule as for a use at the desk.</param>
+    public static DomainError? Refusal(
+        UseRequest request, DateTimeOffset occurredAt, DateTimeOffset now, CardReplica? card, VenueReplica venue, OfferingReplica? offering, bool imported = false)
     {
         if (occurredAt > now + ClockSkew) return new DomainError("occurred-in-future");
-        if (occurredAt < now - MaxAge) return new DomainError("too-late", MaxAge.Days);
+        if (!imported && occurredAt < now - MaxAge) return new DomainError("too-late", MaxAge.Days);
         if (!venue.Active) return new DomainError("venue-inactive", venue.Id);
         if (request.OfferingId is { } offeringId && (offering is null || offering.VenueId != venue.Id)) return new DomainError("offering-unknown", offeringId);
         var day = FinnishTime.DateOf(occurredAt);
