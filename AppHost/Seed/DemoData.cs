@@ -1,7 +1,5 @@
 namespace Kaikukortti.AppHost.Seed;
 
-internal sealed record Name(string Fi, string Sv, string En);
-
 internal sealed record DemoArea(
     string Code, Name Name, string WelfareRegion, IReadOnlyList<string> Municipalities, IReadOnlyList<DemoVenue> Venues, IReadOnlyList<DemoDistributor> Distributors);
 
@@ -9,8 +7,6 @@ internal sealed record DemoVenue(Name Name, string Category, string Municipality
 
 /// <summary>An offering; one with <see cref="Weeks"/> runs that many weeks from the Monday after seeding.</summary>
 internal sealed record DemoOffering(string Title, string Kind, Quota? Quota, int? Weeks);
-
-internal sealed record Quota(int Tickets, string Per);
 
 /// <summary>A distributor unit and the cards it has issued.</summary>
 internal sealed record DemoDistributor(string Name, string UnitType, IReadOnlyList<DemoCard> Cards);
