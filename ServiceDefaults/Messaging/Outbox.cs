@@ -7,12 +7,26 @@ namespace Kaikukortti.ServiceDefaults.Messaging;
 
 /// <summary>
 /// The transactional outbox: an event is stored in the caller's transaction, so it exists exactly when the state
-/// change it describes was committed. <see cref="OutboxRelay"/> publishes it afterwards.
+/// change it describes was committed. <see cref="OutboxRelay"/> publishes it afterwards: at once when the transaction
+/// is committed through <see cref="CommitAsync"/>, else at its next poll.
 /// </summary>
 public static class Outbox
 {
-    internal const string Channel = "kaiku_outbox";
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Raised after a transaction with events has committed: this process's relays publish them now.</summary>
+    internal static event Action? Committed;
+
+    /// <summary>
+    /// Commits <paramref name="transaction"/> and wakes this process's relay. A wake-up in the process rather than a
+    /// PostgreSQL NOTIFY: NOTIFY holds a database-wide lock from commit until the commit's WAL flush, which makes every
+    /// writing transaction wait its turn (ADR 0002).
+    /// </summary>
+    public static async Task CommitAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        await transaction.CommitAsync(cancellationToken);
+        Committed?.Invoke();
+    }
 
     /// <returns>The message id consumers will see (and deduplicate on).</returns>
     public static async Task<Guid> EnqueueAsync<T>(NpgsqlTransaction transaction, T message, CancellationToken cancellationToken = default) where T : class
@@ -20,11 +34,8 @@ public static class Outbox
         var messageId = Guid.CreateVersion7();
         // The runtime type, not T: an event passed as object must still go out as what it is.
         var type = message.GetType();
-        // NOTIFY is transactional too: the relay is woken only if and when this transaction commits.
-        await transaction.Connection!.ExecuteAsync(new CommandDefinition($"""
-            INSERT INTO outbox (message_id, message_type, body, trace_parent) VALUES (@messageId, @type, @body::jsonb, @traceParent);
-            SELECT pg_notify('{Channel}', '');
-            """,
+        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO outbox (message_id, message_type, body, trace_parent) VALUES (@messageId, @type, @body::jsonb, @traceParent)",
             new
             {
                 messageId,

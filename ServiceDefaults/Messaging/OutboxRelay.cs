@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Threading.Channels;
 using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
@@ -10,46 +11,69 @@ namespace Kaikukortti.ServiceDefaults.Messaging;
 
 /// <summary>
 /// Publishes committed outbox rows in order of writing and marks them sent once the broker has confirmed them.
-/// Woken by NOTIFY from <see cref="Outbox.EnqueueAsync{T}"/>, with polling as the fallback for missed
-/// notifications. A broker or database outage only delays publishing: rows stay until they are confirmed, and a
+/// Woken by <see cref="Outbox.CommitAsync"/> in this process, and polling for rows committed otherwise (or by
+/// another instance of the service). A broker or database outage only delays publishing: rows stay until they are confirmed, and a
 /// row published twice (crash between confirm and mark) is harmless because every consumer has an inbox.
 /// </summary>
 internal sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int BatchSize = 200;
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
+
+    // At most one wake-up waits: many commits while a batch is being published need one more look, not many.
+    private readonly Channel<bool> wakeUps = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var backoff = TimeSpan.FromMilliseconds(250);
         var lastPruned = DateTime.MinValue;
-        while (!stoppingToken.IsCancellationRequested)
+        Outbox.Committed += WakeUp;
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await using var listener = await dataSource.OpenConnectionAsync(stoppingToken);
-                await listener.ExecuteAsync($"LISTEN {Outbox.Channel}");
-                while (!stoppingToken.IsCancellationRequested)
+                try
                 {
                     while (await PublishBatchAsync(stoppingToken) == BatchSize) { }
                     backoff = TimeSpan.FromMilliseconds(250);
                     if (DateTime.UtcNow - lastPruned > PruneEvery)
                     {
-                        await listener.ExecuteAsync("DELETE FROM outbox WHERE sent_at < now() - interval '7 days'");
+                        await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                        await connection.ExecuteAsync("DELETE FROM outbox WHERE sent_at < now() - interval '7 days'");
                         lastPruned = DateTime.UtcNow;
                     }
-                    await listener.WaitAsync(PollInterval, stoppingToken);
+                    await WaitForWakeUpAsync(stoppingToken);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning("Outbox relay paused: {Error}; retrying in {Delay} ms", e.Message, backoff.TotalMilliseconds);
+                    await Task.Delay(backoff, stoppingToken);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
                 }
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning("Outbox relay paused: {Error}; retrying in {Delay} ms", e.Message, backoff.TotalMilliseconds);
-                await Task.Delay(backoff, stoppingToken);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-            }
+        }
+        finally
+        {
+            Outbox.Committed -= WakeUp;
+        }
+    }
+
+    private void WakeUp() => wakeUps.Writer.TryWrite(true);
+
+    private async Task WaitForWakeUpAsync(CancellationToken stoppingToken)
+    {
+        using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        poll.CancelAfter(PollInterval);
+        try
+        {
+            await wakeUps.Reader.ReadAsync(poll.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Time for a poll.
         }
     }
 

@@ -35,7 +35,7 @@ public sealed class OutboxTests(PostgresFixture postgres, RabbitMqFixture rabbit
         {
             object ping = new Pinged { Run = run, Text = "as-object" };
             await Outbox.EnqueueAsync(transaction, ping);
-            await transaction.CommitAsync();
+            await Outbox.CommitAsync(transaction);
         }
 
         await Eventually.TrueAsync(async () => (await host.PingsAsync(run)).Contains("as-object"), Delivery, "the ping enqueued as object");
@@ -58,14 +58,14 @@ public sealed class OutboxTests(PostgresFixture postgres, RabbitMqFixture rabbit
     }
 
     [Fact]
-    public async Task A_row_whose_notification_was_missed_is_published_by_polling()
+    public async Task A_row_committed_without_waking_the_relay_is_published_by_polling()
     {
         await using var host = await StartAsync(await postgres.CreateDatabaseAsync(), rabbitMq.ConnectionString);
         var run = Guid.NewGuid();
         await host.EnqueueAsync(new Pinged { Run = run, Text = "notified" });
         await Eventually.TrueAsync(async () => (await host.PingsAsync(run)).Count == 1, Delivery, "the notified ping");
 
-        // Written the way EnqueueAsync writes it, minus the NOTIFY: only the polling fallback can find it.
+        // Written by another connection, as another instance of the service would: only the polling fallback can find it.
         await using (var connection = await host.DataSource.OpenConnectionAsync())
             await connection.ExecuteAsync("""
                 INSERT INTO outbox (message_id, message_type, body)

@@ -130,7 +130,7 @@ public static class CardsApi
         var card = await CardStore.InsertAsync(transaction, Card.Issue(Guid.CreateVersion7(), numbers.Next(), distributor, holder.Value!, now, request.IssuedOn), numbers, cancellationToken);
         await AuditLog.WriteAsync(connection, transaction, actor, AuditActions.CardIssued, card.AreaCode, card.DistributorId, card.Number, now, cancellationToken);
         await Outbox.EnqueueAsync(transaction, Issued(card), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await Outbox.CommitAsync(transaction, cancellationToken);
         return TypedResults.Created($"/api/cards/{card.Number}", CardResponse.From(card, today));
     }
 
@@ -268,7 +268,7 @@ public static class CardsApi
         var now = clock.GetUtcNow();
         var outcome = await change(new CardChange(actor, transaction, now, cancellationToken), card);
         if (outcome.Error is { } error) return error.ToProblem(error.Code == "card-closed" ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest);
-        await transaction.CommitAsync(cancellationToken);
+        await Outbox.CommitAsync(transaction, cancellationToken);
         return success(CardResponse.From(outcome.Value!, FinnishTime.DateOf(now)));
     }
 

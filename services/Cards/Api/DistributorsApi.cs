@@ -65,7 +65,7 @@ public static class DistributorsApi
             DistributorId = distributor.Id, AreaCode = distributor.AreaCode, Name = distributor.Name, UnitType = distributor.UnitType,
             Active = distributor.Active, RegisteredAt = distributor.RegisteredAt,
         }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await Outbox.CommitAsync(transaction, cancellationToken);
         return TypedResults.Created($"/api/distributors/{distributor.Id}", DistributorResponse.From(distributor));
     }
 
@@ -110,7 +110,7 @@ public static class DistributorsApi
         {
             DistributorId = changed.Id, AreaCode = changed.AreaCode, Name = changed.Name, UnitType = changed.UnitType, Active = changed.Active, ChangedAt = changed.ChangedAt,
         }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await Outbox.CommitAsync(transaction, cancellationToken);
         return TypedResults.Ok(DistributorResponse.From(changed));
     }
 }

@@ -142,7 +142,7 @@ public static class RedemptionsApi
             VenueId = use.Venue.Id, VenueArea = use.Venue.AreaCode, Category = use.Venue.Category, OfferingId = use.Offering?.Id, OfferingKind = use.Offering?.Kind,
             Adults = use.Adults, Children = use.Children, Assistants = use.Assistants, OccurredAt = use.OccurredAt, CancelledAt = now,
         }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await Outbox.CommitAsync(transaction, cancellationToken);
         return TypedResults.Ok(UseResponse.From(cancelled));
     }
 
@@ -223,7 +223,7 @@ public static class RedemptionsApi
             Adults = use.Adults, Children = use.Children, Assistants = use.Assistants, OccurredAt = use.OccurredAt,
         }, cancellationToken);
         await IdempotencyStore.AnswerAsync(transaction, actor.ClientId, key, use.Id, null, null, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await Outbox.CommitAsync(transaction, cancellationToken);
         return new Outcome(StatusCodes.Status201Created, UseResponse.From(use), null, []);
     }
 

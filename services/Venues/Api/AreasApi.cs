@@ -58,7 +58,7 @@ public static class AreasApi
             WelfareRegion = area.WelfareRegion,
             RegisteredAt = area.RegisteredAt,
         }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await Outbox.CommitAsync(transaction, cancellationToken);
 
         return TypedResults.Created($"/api/areas/{area.Code}", AreaResponse.From(area));
     }

@@ -121,7 +121,7 @@ public static class VenuesApi
             VenueId = venue.Id, AreaCode = venue.AreaCode, Name = Contract(venue.Details.Name), Category = venue.Details.Category,
             Municipality = venue.Details.Municipality, AcceptsOtherAreas = venue.Details.AcceptsOtherAreas, Active = venue.Active, RegisteredAt = venue.RegisteredAt,
         }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await Outbox.CommitAsync(transaction, cancellationToken);
         return TypedResults.Created($"/api/venues/{venue.Id}", VenueResponse.From(venue));
     }
 
@@ -169,7 +169,7 @@ public static class VenuesApi
             OfferingId = offering.Id, VenueId = venue.Id, Title = offering.Details.Title, Kind = offering.Details.Kind, Quota = Contract(offering.Details.Quota),
             StartsAt = offering.Details.StartsAt, EndsAt = offering.Details.EndsAt, PublishedAt = offering.PublishedAt,
         }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await Outbox.CommitAsync(transaction, cancellationToken);
         return TypedResults.Created($"/api/venues/{venue.Id}/offerings/{offering.Id}", OfferingResponse.From(offering));
     }
 
@@ -191,7 +191,7 @@ public static class VenuesApi
             OfferingId = changed.Id, VenueId = venue.Id, Title = changed.Details.Title, Kind = changed.Details.Kind, Quota = Contract(changed.Details.Quota),
             StartsAt = changed.Details.StartsAt, EndsAt = changed.Details.EndsAt, ChangedAt = changed.ChangedAt,
         }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await Outbox.CommitAsync(transaction, cancellationToken);
         return TypedResults.Ok(OfferingResponse.From(changed));
     }
 
@@ -216,7 +216,7 @@ public static class VenuesApi
             VenueId = changed.Id, AreaCode = changed.AreaCode, Name = Contract(changed.Details.Name), Category = changed.Details.Category,
             Municipality = changed.Details.Municipality, AcceptsOtherAreas = changed.Details.AcceptsOtherAreas, Active = changed.Active, ChangedAt = changed.ChangedAt,
         }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await Outbox.CommitAsync(transaction, cancellationToken);
         return TypedResults.Ok(VenueResponse.From(changed));
     }
 
