@@ -24,7 +24,11 @@ public static class DataExtensions
         // Columns are snake_case, C# members PascalCase.
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = name }.Build());
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        // A service sends the same few statements all day: prepared once per connection, PostgreSQL skips parsing and
+        // planning them for every use (docs/benchmarks.md). A connection string may still say otherwise.
+        if (!settings.ContainsKey("Max Auto Prepare")) settings.MaxAutoPrepare = 64;
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(settings.ConnectionString) { Name = name }.Build());
         builder.Services.AddSingleton<MigrationRunner>();
         // Registered before messaging so the tables exist before the relay and consumers start.
         builder.Services.AddHostedService(sp => new MigrateOnStart(sp.GetRequiredService<MigrationRunner>(),
