@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Kaikukortti.ServiceDefaults;
 
 /// <summary>
 /// The platform's JSON conventions: camelCase, enums as kebab-case strings, and strict input —
-/// numbers must be numbers and unknown fields are refused rather than silently dropped.
+/// numbers must be numbers, unknown fields are refused rather than silently dropped, and text holds no NUL character.
 /// </summary>
 public static class KaikuJson
 {
@@ -18,6 +19,31 @@ public static class KaikuJson
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(RefuseNulInText);
         return options;
+    }
+
+    /// <summary>
+    /// PostgreSQL cannot store U+0000 in text: refused while reading, it is a 400 before anything is done, instead of a 500
+    /// from the database (in a batch, after the items before it were stored). A check after reading rather than a string
+    /// converter, which would leave every string untyped in the OpenAPI documents.
+    /// </summary>
+    private static void RefuseNulInText(JsonTypeInfo type)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object) return;
+        var texts = type.Properties
+            .Where(p => p.Get is not null && (p.PropertyType == typeof(string) || typeof(IEnumerable<string>).IsAssignableFrom(p.PropertyType)))
+            .ToList();
+        if (texts.Count == 0) return;
+        var next = type.OnDeserialized;
+        type.OnDeserialized = value =>
+        {
+            foreach (var property in texts)
+            {
+                IEnumerable<string?> text = property.Get!(value) switch { string one => [one], IEnumerable<string?> many => many, _ => [] };
+                if (text.Any(t => t?.Contains('\0') == true)) throw new JsonException($"The field {property.Name} contains the NUL character (U+0000).");
+            }
+            next?.Invoke(value);
+        };
     }
 }

@@ -113,6 +113,9 @@ public static class GatewayModule
         if (context.Request.ContentLength > MaxRequestBodyBytes)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            // Kestrel will not read the rest of the body, so it drops the connection after the answer: say so, or the client
+            // reuses the connection for its next request, which then fails ("response ended prematurely").
+            context.Response.Headers.Connection = "close";
             return ApiProblem.Create(StatusCodes.Status413PayloadTooLarge, "payload-too-large").ExecuteAsync(context);
         }
         return next(context);

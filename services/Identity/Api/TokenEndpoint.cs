@@ -38,7 +38,16 @@ public static class TokenEndpoint
         if (!context.Request.HasFormContentType)
             return Error(StatusCodes.Status400BadRequest, "invalid_request", "Send the parameters form-encoded (application/x-www-form-urlencoded).");
 
-        var form = await context.Request.ReadFormAsync(cancellationToken);
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            // The form reader's limits (fields, key and value lengths) throw this: the caller's form, not our fault.
+            return Error(StatusCodes.Status400BadRequest, "invalid_request", e.Message);
+        }
         var grantType = form["grant_type"].ToString();
         if (grantType.Length == 0) return Error(StatusCodes.Status400BadRequest, "invalid_request", "grant_type is missing.");
         if (grantType != "client_credentials") return Error(StatusCodes.Status400BadRequest, "unsupported_grant_type", "Only grant_type=client_credentials is supported.");
@@ -51,6 +60,8 @@ public static class TokenEndpoint
         var (clientId, secret) = basic ?? (formId, formSecret);
         if (clientId.Length == 0 || secret.Length == 0)
             return InvalidClient(context, basic is not null, "client_id and client_secret are required.");
+        // No client id holds U+0000, and PostgreSQL cannot even compare text that does.
+        if (clientId.Contains('\0')) return InvalidClient(context, basic is not null, "Client authentication failed.");
 
         if (throttle.RetryAfter(clientId) is { } wait)
         {

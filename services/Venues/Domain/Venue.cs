@@ -14,6 +14,8 @@ public sealed record VenueDetails(LocalizedName Name, string Category, string Mu
 {
     public const int MaxAddressLength = 200;
     public const int MaxAccessibilityLength = 2000;
+    /// <summary>The longest address SMTP can carry (RFC 5321 §4.5.3.1.3).</summary>
+    public const int MaxContactEmailLength = 254;
 
     public static Result<VenueDetails> Describe(
         LocalizedName name, string? category, string? municipality, string? address, string? accessibility, bool? acceptsOtherAreas, string? contactEmail,
@@ -28,6 +30,7 @@ public sealed record VenueDetails(LocalizedName Name, string Category, string Mu
         accessibility = Optional(accessibility);
         if (accessibility?.Length > MaxAccessibilityLength) return new DomainError("text-too-long", "accessibility", MaxAccessibilityLength);
         contactEmail = Optional(contactEmail);
+        if (contactEmail?.Length > MaxContactEmailLength) return new DomainError("text-too-long", "contactEmail", MaxContactEmailLength);
         if (contactEmail is not null && (!MailAddress.TryCreate(contactEmail, out var parsed) || parsed.Address != contactEmail))
             return new DomainError("contact-email-invalid", contactEmail);
         return new VenueDetails(name, category, known, address, accessibility, acceptsOtherAreas ?? true, contactEmail);
