@@ -49,7 +49,10 @@ public abstract class ProcessResource : IResource, IAsyncDisposable
         Log.Write(Name, $"running at {Url} (started in {clock.Elapsed.TotalSeconds:0.0} s)");
     }
 
-    public async Task StopAsync()
+    public Task StopAsync() => EndAsync(StopProcessesAsync);
+
+    /// <summary>Ends the processes through <paramref name="endProcesses"/> (gracefully or not); the resource is then Stopped.</summary>
+    private protected async Task EndAsync(Func<Task> endProcesses)
     {
         if (_state is ResourceState.NotStarted or ResourceState.Stopped or ResourceState.FailedToStart)
         {
@@ -57,7 +60,7 @@ public abstract class ProcessResource : IResource, IAsyncDisposable
         }
 
         _state = ResourceState.Stopping;
-        await StopProcessesAsync();
+        await endProcesses();
         _state = ResourceState.Stopped;
     }
 

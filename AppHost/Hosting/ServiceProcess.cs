@@ -37,14 +37,22 @@ public sealed class ServiceProcess(ServiceProcessOptions options) : ProcessResou
         await WaitUntilHealthyAsync(_process, cancellationToken);
     }
 
-    private protected override async Task StopProcessesAsync()
+    /// <summary>
+    /// Ends the service at once with SIGKILL, as a crash or a power cut would: no graceful shutdown, requests and
+    /// messages in flight are cut off. It is then Stopped and can be started again.
+    /// </summary>
+    public Task KillAsync() => EndAsync(() => EndProcessAsync(Posix.SigKill));
+
+    private protected override Task StopProcessesAsync() => EndProcessAsync(Posix.SigTerm);
+
+    private async Task EndProcessAsync(int signal)
     {
         if (_process is null)
         {
             return;
         }
 
-        await _process.StopAsync(Posix.SigTerm, StopGracePeriod);
+        await _process.StopAsync(signal, StopGracePeriod);
         _process.Dispose();
         _process = null;
     }

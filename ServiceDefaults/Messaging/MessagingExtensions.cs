@@ -10,7 +10,8 @@ public static class MessagingExtensions
     /// <summary>
     /// MassTransit on RabbitMQ (<c>ConnectionStrings:rabbitmq</c>, an <c>amqp://user:pass@host:port/vhost</c> URI), the
     /// outbox relay, and one queue named after the service for the events its inbox handlers consume. A message that
-    /// still fails after the retries is moved to that queue's <c>_error</c> queue.
+    /// still fails after the retries is moved to that queue's <c>_error</c> queue; one that fails because the database
+    /// is unavailable is held until the database is back (see <see cref="InboxConsumer{TMessage, THandler}"/>).
     /// Call after <see cref="DataExtensions.AddNpgsqlDataSource"/>.
     /// </summary>
     public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder, Action<InboxRegistrations>? configure = null)
@@ -47,6 +48,9 @@ public static class MessagingExtensions
         {
             options.WaitUntilStarted = true;
             options.StopTimeout = TimeSpan.FromSeconds(15);
+            // A consumer waiting out a database outage hands its message back to the queue when the service stops,
+            // instead of holding up the stop for the whole StopTimeout.
+            options.ConsumerStopTimeout = TimeSpan.FromSeconds(5);
         });
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;

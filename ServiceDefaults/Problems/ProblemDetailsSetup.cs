@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kaikukortti.ServiceDefaults.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -85,11 +86,14 @@ public static class ProblemDetailsSetup
 }
 
 /// <summary>
-/// Turns binding failures (malformed JSON, wrong types, unknown fields, oversized bodies) into 4xx problems and
-/// anything unexpected into a 500 that reveals nothing internal.
+/// Turns binding failures (malformed JSON, wrong types, unknown fields, oversized bodies) into 4xx problems, an
+/// unreachable database into a 503 to retry after a while, and anything unexpected into a 500 that reveals nothing internal.
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
+    // A restart of PostgreSQL takes a few seconds.
+    private const string DatabaseRetryAfterSeconds = "5";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var problem = new ProblemDetails();
@@ -97,6 +101,14 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         {
             problem.Status = badRequest.StatusCode;
             if (FindJsonError(badRequest)?.Path?.TrimStart('$', '.') is { Length: > 0 } field) problem.Extensions["field"] = field;
+        }
+        else if (DatabaseErrors.IsUnavailable(exception))
+        {
+            // An outage, not a bug: the caller may send the same request again shortly (with the same Idempotency-Key).
+            logger.LogWarning("Database unavailable for {Method} {Path}: {Error}", httpContext.Request.Method, httpContext.Request.Path, exception.Message);
+            problem.Status = StatusCodes.Status503ServiceUnavailable;
+            problem.Extensions["code"] = "database-unavailable";
+            httpContext.Response.Headers.RetryAfter = DatabaseRetryAfterSeconds;
         }
         else
         {

@@ -44,6 +44,10 @@ public sealed class ProblemTextOptions
         // Venues are deactivated in Venues and refuse uses in Redemptions.
         ["venue-inactive"] = new("Kohde {0} ei ole toiminnassa.", "Besöksmålet {0} är inte aktivt.", "The venue {0} is not active."),
         ["unavailable"] = new("Palvelu ei ole juuri nyt käytettävissä.", "Tjänsten är inte tillgänglig just nu.", "The service is unavailable right now."),
+        ["database-unavailable"] = new(
+            "Tietokantaan ei juuri nyt saada yhteyttä. Yritä hetken päästä uudelleen.",
+            "Databasen går inte att nå just nu. Försök igen om en stund.",
+            "The database cannot be reached right now. Try again shortly."),
     };
 
     /// <summary>The detail of <paramref name="code"/> in <paramref name="language"/>, formatted with <paramref name="args"/>; null for an unknown code.</summary>

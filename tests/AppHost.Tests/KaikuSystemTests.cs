@@ -12,7 +12,7 @@ public sealed class KaikuSystemTests : IAsyncLifetime
     private readonly RecordingLogSink _log = new();
 
     [Fact]
-    public async Task Runs_everything_reports_an_unexpected_exit_restarts_a_service_and_leaves_nothing_behind()
+    public async Task Runs_everything_reports_an_unexpected_exit_kills_and_restarts_services_and_leaves_nothing_behind()
     {
         var system = await KaikuSystem.StartAsync(Options(), TestContext.Current.CancellationToken);
         List<int> processes;
@@ -38,6 +38,22 @@ public sealed class KaikuSystemTests : IAsyncLifetime
             statistics.State.ShouldBe(ResourceState.Running);
             (await Http.GetAsync($"{statistics.Url}/health", TestContext.Current.CancellationToken))
                 .StatusCode.ShouldBe(HttpStatusCode.OK);
+
+            var redemptions = (ServiceProcess)system["redemptions"];
+            var killed = ProcessTable.TreeOf(redemptions.ProcessId!.Value);
+
+            await redemptions.KillAsync();
+
+            redemptions.State.ShouldBe(ResourceState.Stopped);
+            redemptions.ProcessId.ShouldBeNull();
+            await ProcessTable.ShouldAllExitAsync(killed);
+            // Killed on request: no graceful shutdown, and no alert as for a crash.
+            _log.Lines.ShouldNotContain(line => line.StartsWith("[redemptions]") && line.Contains("Application is shutting down"));
+            _log.Alerts.ShouldNotContain(alert => alert.StartsWith("redemptions"));
+
+            await redemptions.StartAsync(TestContext.Current.CancellationToken);
+
+            redemptions.State.ShouldBe(ResourceState.Running);
             processes = ProcessTable.TreeOf(Environment.ProcessId).Where(pid => pid != Environment.ProcessId).ToList();
         }
         finally

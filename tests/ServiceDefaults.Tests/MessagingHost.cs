@@ -45,7 +45,8 @@ public sealed class MessagingHost : IAsyncDisposable
     public NpgsqlDataSource DataSource => host.Services.GetRequiredService<NpgsqlDataSource>();
     public IBus Bus => host.Services.GetRequiredService<IBus>();
 
-    public static async Task<MessagingHost> StartAsync(string databaseConnectionString, string rabbitMqConnectionString)
+    /// <param name="queue">The queue of an earlier host to take over, as a restarted service does; a new one by default.</param>
+    public static async Task<MessagingHost> StartAsync(string databaseConnectionString, string rabbitMqConnectionString, string? queue = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -55,12 +56,21 @@ public sealed class MessagingHost : IAsyncDisposable
         builder.Configuration["ConnectionStrings:testdb"] = databaseConnectionString;
         builder.Configuration["ConnectionStrings:rabbitmq"] = rabbitMqConnectionString;
         // Each host gets its own queue, like each service does.
-        var queue = $"tests-{Guid.NewGuid():N}";
+        queue ??= $"tests-{Guid.NewGuid():N}";
         builder.Configuration["OTEL_SERVICE_NAME"] = queue;
         builder.AddNpgsqlDataSource("testdb");
         builder.AddMessaging(inbox => inbox.Handle<Pinged, PingRecorder>());
         var host = builder.Build();
-        await host.StartAsync(TestContext.Current.CancellationToken);
+        // MassTransit keeps its log context in an AsyncLocal, which publishing through an earlier host leaves in the
+        // caller's flow: started there, this host's bus would log through that host's logger factory, disposed with it.
+        var cancellationToken = TestContext.Current.CancellationToken;
+        Task starting;
+        using (ExecutionContext.SuppressFlow())
+        {
+            starting = Task.Run(() => host.StartAsync(cancellationToken));
+        }
+
+        await starting;
         return new MessagingHost(host, queue);
     }
 
@@ -69,7 +79,7 @@ public sealed class MessagingHost : IAsyncDisposable
         await using var connection = await DataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var messageId = await Outbox.EnqueueAsync(transaction, ping);
-        if (commit) await transaction.CommitAsync();
+        if (commit) await Outbox.CommitAsync(transaction);
         else await transaction.RollbackAsync();
         return messageId;
     }
