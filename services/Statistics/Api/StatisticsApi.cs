@@ -73,7 +73,9 @@ public static class StatisticsApi
                    (SELECT coalesce(sum(cards), 0)::int FROM cards_taken_into_use
                      WHERE (@areaCode::text IS NULL OR home_area = @areaCode) AND year = coalesce(@year::int, 0)) AS cards_taken_into_use,
                    coalesce(sum(adult_uses), 0)::int AS adult_uses, coalesce(sum(child_uses), 0)::int AS child_uses
-            FROM use_totals WHERE (@areaCode::text IS NULL OR venue_area = @areaCode) AND (@year::int IS NULL OR extract(year FROM month) = @year)
+            -- The year as a range of months, which the key's order serves.
+            FROM use_area_months WHERE (@areaCode::text IS NULL OR venue_area = @areaCode)
+                AND (@year::int IS NULL OR month >= make_date(@year, 1, 1) AND month < make_date(@year + 1, 1, 1))
             """, new { areaCode, year, today = clock.Today() }, cancellationToken: cancellationToken));
 
         var exact = Disclosure.IsExact(SiteClient.From(user), areaCode);
@@ -98,7 +100,7 @@ public static class StatisticsApi
             SELECT year, sum(cards)::int AS count FROM cards_registered WHERE @areaCode::text IS NULL OR area_code = @areaCode GROUP BY year;
             SELECT year, sum(cards)::int AS count FROM cards_taken_into_use WHERE year > 0 AND (@areaCode::text IS NULL OR home_area = @areaCode) GROUP BY year;
             SELECT extract(year FROM month)::int AS year, category, sum(adult_uses)::int AS adult_uses, sum(child_uses)::int AS child_uses
-            FROM use_totals WHERE @areaCode::text IS NULL OR venue_area = @areaCode GROUP BY 1, 2;
+            FROM use_area_months WHERE @areaCode::text IS NULL OR venue_area = @areaCode GROUP BY 1, 2;
             SELECT count(DISTINCT m)::int FROM areas a, unnest(a.municipalities) m WHERE @areaCode::text IS NULL OR a.code = @areaCode;
             """, new { areaCode }, cancellationToken: cancellationToken));
         var registered = (await results.ReadAsync<YearCount>()).ToDictionary(r => r.Year, r => r.Count);
@@ -132,21 +134,28 @@ public static class StatisticsApi
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (await UnknownAreaAsync(connection, area, cancellationToken) is { } unknown) return unknown;
         var areaCode = AreaCodes.Read(area);
-        var key = groupBy switch
+        const string where = "(@areaCode::text IS NULL OR venue_area = @areaCode) AND (@first::date IS NULL OR month >= @first) AND (@last::date IS NULL OR month <= @last)";
+        // Single venues from use_totals, their names added once summed; the rest from rollups whose size does not grow with the
+        // number of venues (ADR 0007).
+        var sql = groupBy switch
         {
-            "month" => "to_char(t.month, 'YYYY-MM')",
-            "area" => "t.venue_area",
-            "venue" => "t.venue_id::text",
-            "category" => "t.category",
-            _ => "t.home_area",
+            "month" => Grouped("use_area_months", "month", "to_char(month, 'YYYY-MM')"),
+            "area" => Grouped("use_area_months", "venue_area"),
+            "category" => Grouped("use_area_months", "category"),
+            "homeArea" => Grouped("use_flow_months", "home_area"),
+            _ => $"""
+                SELECT t.venue_id::text AS key, v.name_fi, v.name_sv, v.name_en, t.adult_uses, t.child_uses, t.assistants
+                FROM (SELECT venue_id, sum(adult_uses)::int AS adult_uses, sum(child_uses)::int AS child_uses, sum(assistants)::int AS assistants
+                      FROM use_totals WHERE {where} GROUP BY venue_id) t
+                LEFT JOIN venues v ON v.id = t.venue_id
+                ORDER BY 1
+                """,
         };
-        var rows = await connection.QueryAsync<GroupRow>(new CommandDefinition($"""
-            SELECT {key} AS key, min(v.name_fi) AS name_fi, min(v.name_sv) AS name_sv, min(v.name_en) AS name_en,
-                   sum(t.adult_uses)::int AS adult_uses, sum(t.child_uses)::int AS child_uses, sum(t.assistants)::int AS assistants
-            FROM use_totals t LEFT JOIN venues v ON v.id = t.venue_id AND @byVenue
-            WHERE (@areaCode::text IS NULL OR t.venue_area = @areaCode) AND (@first::date IS NULL OR t.month >= @first) AND (@last::date IS NULL OR t.month <= @last)
-            GROUP BY 1 ORDER BY 1
-            """, new { areaCode, first, last, byVenue = groupBy == "venue" }, cancellationToken: cancellationToken));
+        static string Grouped(string table, string column, string? key = null) => $"""
+            SELECT {key ?? column} AS key, sum(adult_uses)::int AS adult_uses, sum(child_uses)::int AS child_uses, sum(assistants)::int AS assistants
+            FROM {table} WHERE {where} GROUP BY {column} ORDER BY 1
+            """;
+        var rows = await connection.QueryAsync<GroupRow>(new CommandDefinition(sql, new { areaCode, first, last }, cancellationToken: cancellationToken));
 
         var exact = Disclosure.IsExact(SiteClient.From(user), areaCode);
         var shown = rows.Select(r =>
@@ -167,8 +176,8 @@ public static class StatisticsApi
         if (year is < 2000 or > 2100) return ApiProblem.BadRequest("year-invalid", year);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<FlowRow>(new CommandDefinition("""
-            SELECT home_area, venue_area, sum(adult_uses + child_uses)::int AS uses FROM use_totals
-            WHERE @year::int IS NULL OR extract(year FROM month) = @year GROUP BY 1, 2 ORDER BY 1, 2
+            SELECT home_area, venue_area, sum(adult_uses + child_uses)::int AS uses FROM use_flow_years
+            WHERE @year::int IS NULL OR year = @year GROUP BY 1, 2 ORDER BY 1, 2
             """, new { year }, cancellationToken: cancellationToken));
         var caller = SiteClient.From(user);
         // An area's coordinator or statistics client sees exactly the flows out of and into its own area.

@@ -161,38 +161,49 @@ internal static class UseProjection
             new(use.CardId, use.CardHomeArea, use.VenueId, use.VenueArea, use.Category, use.Adults, use.Children, use.Assistants, use.OccurredAt);
     }
 
-    /// <summary>Adds (sign +1) or takes off (sign −1) a use in the month, venue and home-area totals and in its card's years.</summary>
-    public static async Task AddAsync(NpgsqlTransaction transaction, Counted use, int sign, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds (sign +1) or takes off (sign −1) a use in every counter it is part of, in one round trip: use_totals and its
+    /// rollups (ADR 0007), which must move together to stay exact regroupings of it, and its card's years.
+    /// </summary>
+    public static Task AddAsync(NpgsqlTransaction transaction, Counted use, int sign, CancellationToken cancellationToken)
     {
-        var connection = transaction.Connection!;
         var day = FinnishTime.DateOf(use.OccurredAt);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO use_totals (month, venue_id, venue_area, home_area, category, adult_uses, child_uses, assistants)
-            VALUES (@month, @VenueId, @VenueArea, @CardHomeArea, @Category, @adults, @children, @assistants)
-            ON CONFLICT (month, venue_id, home_area) DO UPDATE SET adult_uses = use_totals.adult_uses + EXCLUDED.adult_uses,
-                child_uses = use_totals.child_uses + EXCLUDED.child_uses, assistants = use_totals.assistants + EXCLUDED.assistants
+        return transaction.Connection!.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO use_totals (month, venue_id, home_area, venue_area, category, adult_uses, child_uses, assistants)
+            VALUES (@month, @VenueId, @CardHomeArea, @VenueArea, @Category, @adults, @children, @assistants)
+            ON CONFLICT (month, venue_id, home_area, venue_area, category) DO UPDATE SET adult_uses = use_totals.adult_uses + EXCLUDED.adult_uses,
+                child_uses = use_totals.child_uses + EXCLUDED.child_uses, assistants = use_totals.assistants + EXCLUDED.assistants;
+
+            INSERT INTO use_area_months (month, venue_area, category, adult_uses, child_uses, assistants)
+            VALUES (@month, @VenueArea, @Category, @adults, @children, @assistants)
+            ON CONFLICT (month, venue_area, category) DO UPDATE SET adult_uses = use_area_months.adult_uses + EXCLUDED.adult_uses,
+                child_uses = use_area_months.child_uses + EXCLUDED.child_uses, assistants = use_area_months.assistants + EXCLUDED.assistants;
+
+            INSERT INTO use_flow_months (month, venue_area, home_area, adult_uses, child_uses, assistants)
+            VALUES (@month, @VenueArea, @CardHomeArea, @adults, @children, @assistants)
+            ON CONFLICT (month, venue_area, home_area) DO UPDATE SET adult_uses = use_flow_months.adult_uses + EXCLUDED.adult_uses,
+                child_uses = use_flow_months.child_uses + EXCLUDED.child_uses, assistants = use_flow_months.assistants + EXCLUDED.assistants;
+
+            INSERT INTO use_flow_years (year, venue_area, home_area, adult_uses, child_uses, assistants)
+            VALUES (@year, @VenueArea, @CardHomeArea, @adults, @children, @assistants)
+            ON CONFLICT (year, venue_area, home_area) DO UPDATE SET adult_uses = use_flow_years.adult_uses + EXCLUDED.adult_uses,
+                child_uses = use_flow_years.child_uses + EXCLUDED.child_uses, assistants = use_flow_years.assistants + EXCLUDED.assistants;
+
+            -- The card's uses in the year and of all time (year 0). A card is taken into use in a period with its first use
+            -- there, and no longer once its last one there is cancelled.
+            WITH card_years AS (
+                INSERT INTO card_use_years (card_id, year, uses) VALUES (@CardId, @year, @tickets), (@CardId, 0, @tickets)
+                ON CONFLICT (card_id, year) DO UPDATE SET uses = card_use_years.uses + EXCLUDED.uses
+                RETURNING year, uses - @tickets AS uses_before, uses AS uses_after
+            )
+            INSERT INTO cards_taken_into_use (home_area, year, cards)
+            SELECT @CardHomeArea, year, CASE WHEN uses_after > 0 THEN 1 ELSE -1 END FROM card_years
+            WHERE (uses_before = 0 AND uses_after > 0) OR (uses_before > 0 AND uses_after = 0)
+            ON CONFLICT (home_area, year) DO UPDATE SET cards = cards_taken_into_use.cards + EXCLUDED.cards
             """, new
             {
-                month = new DateOnly(day.Year, day.Month, 1), use.VenueId, use.VenueArea, use.CardHomeArea, use.Category,
-                adults = sign * use.Adults, children = sign * use.Children, assistants = sign * use.Assistants,
+                month = new DateOnly(day.Year, day.Month, 1), year = day.Year, use.VenueId, use.VenueArea, use.CardHomeArea, use.Category, use.CardId,
+                adults = sign * use.Adults, children = sign * use.Children, assistants = sign * use.Assistants, tickets = sign * (use.Adults + use.Children),
             }, transaction, cancellationToken: cancellationToken));
-
-        var tickets = sign * (use.Adults + use.Children);
-        foreach (var year in new[] { day.Year, 0 })
-        {
-            var now = await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
-                INSERT INTO card_use_years (card_id, year, uses) VALUES (@CardId, @year, @tickets)
-                ON CONFLICT (card_id, year) DO UPDATE SET uses = card_use_years.uses + EXCLUDED.uses
-                RETURNING uses
-                """, new { use.CardId, year, tickets }, transaction, cancellationToken: cancellationToken));
-            var before = now - tickets;
-            // A card is taken into use in a period with its first use there, and no longer once its last one is cancelled.
-            var change = (before, now) switch { (0, > 0) => 1, (> 0, 0) => -1, _ => 0 };
-            if (change != 0)
-                await connection.ExecuteAsync(new CommandDefinition("""
-                    INSERT INTO cards_taken_into_use (home_area, year, cards) VALUES (@CardHomeArea, @year, @change)
-                    ON CONFLICT (home_area, year) DO UPDATE SET cards = cards_taken_into_use.cards + EXCLUDED.cards
-                    """, new { use.CardHomeArea, year, change }, transaction, cancellationToken: cancellationToken));
-        }
     }
 }
