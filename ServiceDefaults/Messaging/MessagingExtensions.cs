@@ -63,6 +63,12 @@ public static class MessagingExtensions
 /// <summary>The events a service consumes, each applied by an <see cref="IInboxHandler{TMessage}"/>.</summary>
 public sealed class InboxRegistrations(IServiceCollection services)
 {
+    /// <summary>The most events of one type applied in one transaction.</summary>
+    public const int BatchSize = 100;
+
+    /// <summary>How long a batch waits for more events after its first: the least lag it adds when events are few.</summary>
+    public static readonly TimeSpan BatchWait = TimeSpan.FromMilliseconds(10);
+
     internal List<(Action<IBusRegistrationConfigurator> Add, Action<IReceiveEndpointConfigurator, IBusRegistrationContext> Configure)> Consumers { get; } = [];
 
     public InboxRegistrations Handle<TMessage, THandler>()
@@ -71,7 +77,8 @@ public sealed class InboxRegistrations(IServiceCollection services)
     {
         services.AddScoped<THandler>();
         Consumers.Add((
-            bus => bus.AddConsumer<InboxConsumer<TMessage, THandler>>(),
+            bus => bus.AddConsumer<InboxConsumer<TMessage, THandler>>(consumer => consumer.Options<BatchOptions>(batch => batch
+                .SetMessageLimit(BatchSize).SetTimeLimit(BatchWait).SetConcurrencyLimit(1))),
             (endpoint, context) => endpoint.ConfigureConsumer<InboxConsumer<TMessage, THandler>>(context)));
         return this;
     }
