@@ -40,8 +40,14 @@ public static class KaikuJson
         {
             foreach (var property in texts)
             {
-                IEnumerable<string?> text = property.Get!(value) switch { string one => [one], IEnumerable<string?> many => many, _ => [] };
-                if (text.Any(t => t?.Contains('\0') == true)) throw new JsonException($"The field {property.Name} contains the NUL character (U+0000).");
+                // Every request body passes here: look at the text without allocating.
+                var hasNul = property.Get!(value) switch
+                {
+                    string one => one.Contains('\0'),
+                    IEnumerable<string?> many => many.Any(t => t?.Contains('\0') == true),
+                    _ => false,
+                };
+                if (hasNul) throw new JsonException($"The field {property.Name} contains the NUL character (U+0000).");
             }
             next?.Invoke(value);
         };

@@ -60,6 +60,9 @@ public sealed class SeedApi : IDisposable
 
     public HttpClient Http => http;
 
+    /// <summary>The bearer token of the client signed in, for tools that send requests of their own (e.g. wrk).</summary>
+    public string? Token => token;
+
     /// <summary>Signs in with a token from the token endpoint; a long seed signs in again when the token expires.</summary>
     public async Task SignInAsync(string clientId, string secret, CancellationToken ct)
     {

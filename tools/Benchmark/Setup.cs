@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Kaikukortti.AppHost.Hosting;
 using Kaikukortti.AppHost.Seed;
 
@@ -95,11 +93,8 @@ public static class Setup
     /// <summary>A fresh bearer token of the client (tokens last 15 minutes), for wrk.</summary>
     public static async Task<string> TokenAsync(Uri gateway, CreatedClient client, CancellationToken ct)
     {
-        using var http = new HttpClient { BaseAddress = gateway };
-        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(
-            [new("grant_type", "client_credentials"), new("client_id", client.ClientId), new("client_secret", client.ClientSecret)]), ct);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("access_token").GetString()!;
+        using var api = await SignInAsync(gateway, client.ClientId, client.ClientSecret, ct);
+        return api.Token!;
     }
 
     private static async Task<Site> RegisterSiteAsync(SeedApi admin, string area, string category, CancellationToken ct)
