@@ -76,6 +76,92 @@ public sealed class InboxTests(PostgresFixture postgres, RabbitMqFixture rabbitM
         }
     }
 
+    [Fact]
+    public async Task A_message_that_keeps_failing_keeps_none_of_its_batch_out()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var run = Guid.NewGuid();
+        PingRecorder.AlwaysFailing[run] = "poison";
+        string queue;
+        await using (var first = await StartAsync(database, rabbitMq.ConnectionString)) queue = first.Queue;
+        var deadLetters = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var broker = new Uri(rabbitMq.ConnectionString);
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(broker.Host, (ushort)broker.Port, "/", h => { h.Username("guest"); h.Password("guest"); });
+            rabbit.ReceiveEndpoint($"{queue}_error", endpoint =>
+            {
+                endpoint.ConfigureConsumeTopology = false;
+                endpoint.Handler<Pinged>(context =>
+                {
+                    if (context.Message.Run == run) deadLetters.Enqueue(context.Message.Text);
+                    return Task.CompletedTask;
+                });
+            });
+        });
+        await bus.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            // Queued while no service consumes them, so that they reach the next one in one batch; sent to its queue
+            // rather than published, so that no other test's service gets the poison.
+            var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queue}"));
+            foreach (var text in new[] { "before", "poison", "after" }) await endpoint.Send(new Pinged { Run = run, Text = text });
+            await using var next = await StartAsync(database, rabbitMq.ConnectionString, queue);
+
+            // The batch goes to the error queue whole, copies of the applied messages with it (the inbox skips those
+            // should the queue be replayed), but only the poison is kept out of the service's state.
+            await Eventually.TrueAsync(() => Task.FromResult(deadLetters.Contains("poison")), TimeSpan.FromSeconds(60), "the poison in the error queue");
+            (await next.PingsAsync(run)).ShouldBe(["after", "before"]);
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_handler_is_given_the_new_messages_of_its_batches_each_once_in_order_without_the_redelivered_ones()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var run = Guid.NewGuid();
+        var handledBefore = NewId.NextGuid();
+        // A bus of its own sends, so that messages can be queued while no service consumes them. Sent to the one queue
+        // rather than published, they reach no other test's service, which would record them under the same run.
+        var broker = new Uri(rabbitMq.ConnectionString);
+        var sender = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(broker.Host, (ushort)broker.Port, "/", h => { h.Username("guest"); h.Password("guest"); }));
+        await sender.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            string queue;
+            await using (var first = await StartAsync(database, rabbitMq.ConnectionString))
+            {
+                queue = first.Queue;
+                await SendAsync(queue, "handled-before", handledBefore);
+                await Eventually.TrueAsync(() => Task.FromResult(ChimeRecorder.Batches.ContainsKey(run)), Delivery, "the first chime");
+            }
+
+            // Queued while the service is stopped, they reach the next one together: usually one batch, though a busy
+            // machine may take longer than the batch waits between two of them. Which calls they come in is not checked.
+            await SendAsync(queue, "handled-before", handledBefore);
+            foreach (var text in new[] { "one", "two", "three" }) await SendAsync(queue, text, NewId.NextGuid());
+            await using var next = await StartAsync(database, rabbitMq.ConnectionString, queue);
+
+            await Eventually.TrueAsync(() => Task.FromResult(ChimeRecorder.Batches[run].Sum(batch => batch.Length) >= 4), Delivery, "the batch");
+            await Task.Delay(500);
+            var batches = ChimeRecorder.Batches[run].ToList();
+            batches[0].ShouldBe(["handled-before"]);
+            batches.Skip(1).ShouldAllBe(batch => batch.Length > 0);
+            batches.Skip(1).SelectMany(batch => batch).ShouldBe(["one", "two", "three"]);
+        }
+        finally
+        {
+            await sender.StopAsync();
+        }
+
+        async Task SendAsync(string queue, string text, Guid messageId) =>
+            await (await sender.GetSendEndpoint(new Uri($"queue:{queue}"))).Send(new Chimed { Run = run, Text = text }, context => context.MessageId = messageId);
+    }
+
     private static Task PublishAsync(MessagingHost host, Pinged ping, Guid messageId) =>
         host.Bus.Publish(ping, context => context.MessageId = messageId);
 }

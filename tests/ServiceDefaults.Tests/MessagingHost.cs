@@ -15,20 +15,51 @@ public sealed record Pinged
     public required string Text { get; init; }
 }
 
-/// <summary>Records every ping it applies; can be told to fail a number of times for a run, after writing.</summary>
+/// <summary>
+/// Records every ping it applies; can be told to fail a number of times for a run, or always for one text of a run,
+/// after writing.
+/// </summary>
 public sealed class PingRecorder : IInboxHandler<Pinged>
 {
     public static readonly ConcurrentDictionary<Guid, int> FailuresToInject = new();
+    public static readonly ConcurrentDictionary<Guid, string> AlwaysFailing = new();
 
     public async Task HandleAsync(Pinged message, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await transaction.Connection!.ExecuteAsync(
             "INSERT INTO pings (message_id, run, text) VALUES (gen_random_uuid(), @Run, @Text)", new { message.Run, message.Text }, transaction);
+        if (AlwaysFailing.TryGetValue(message.Run, out var failing) && failing == message.Text) throw new InvalidOperationException("injected poison");
         if (FailuresToInject.TryGetValue(message.Run, out var failures) && failures > 0)
         {
             FailuresToInject[message.Run] = failures - 1;
             throw new InvalidOperationException("injected failure after the write");
         }
+    }
+}
+
+/// <summary>A test event whose handler takes each batch at once; <see cref="Run"/> keeps tests that share the broker apart.</summary>
+public sealed record Chimed
+{
+    public required Guid Run { get; init; }
+    public required string Text { get; init; }
+}
+
+/// <summary>
+/// Records the texts of each batch it is given, per run, in memory; one message at a time it refuses. Every test's service
+/// records here: chimes are sent to one service's queue, never published.
+/// </summary>
+public sealed class ChimeRecorder : IInboxHandler<Chimed>
+{
+    public static readonly ConcurrentDictionary<Guid, ConcurrentQueue<string[]>> Batches = new();
+
+    public Task HandleAsync(Chimed message, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("the inbox hands a batch over whole");
+
+    public Task HandleAsync(IReadOnlyList<Chimed> messages, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        foreach (var run in messages.Select(m => m.Run).Distinct())
+            Batches.GetOrAdd(run, _ => new()).Enqueue([.. messages.Where(m => m.Run == run).Select(m => m.Text)]);
+        return Task.CompletedTask;
     }
 }
 
@@ -59,7 +90,7 @@ public sealed class MessagingHost : IAsyncDisposable
         queue ??= $"tests-{Guid.NewGuid():N}";
         builder.Configuration["OTEL_SERVICE_NAME"] = queue;
         builder.AddNpgsqlDataSource("testdb");
-        builder.AddMessaging(inbox => inbox.Handle<Pinged, PingRecorder>());
+        builder.AddMessaging(inbox => inbox.Handle<Pinged, PingRecorder>().Handle<Chimed, ChimeRecorder>());
         var host = builder.Build();
         // MassTransit keeps its log context in an AsyncLocal, which publishing through an earlier host leaves in the
         // caller's flow: started there, this host's bus would log through that host's logger factory, disposed with it.

@@ -55,29 +55,43 @@ public sealed class CardClosedHandler : IInboxHandler<CardClosed>
 
 public sealed class UseRecordedHandler : IInboxHandler<UseRecorded>
 {
-    public async Task HandleAsync(UseRecorded message, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    public Task HandleAsync(UseRecorded message, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        HandleAsync([message], transaction, cancellationToken);
+
+    public async Task HandleAsync(IReadOnlyList<UseRecorded> messages, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         // Counted unless its cancellation arrived first.
-        var cancelledFirst = await transaction.Connection!.ExecuteScalarAsync<bool?>(new CommandDefinition("""
-            INSERT INTO use_states (use_id, recorded, cancelled) VALUES (@UseId, true, false)
-            ON CONFLICT (use_id) DO UPDATE SET recorded = true WHERE NOT use_states.recorded
-            RETURNING cancelled
-            """, new { message.UseId }, transaction, cancellationToken: cancellationToken));
-        if (cancelledFirst == false) await UseProjection.AddAsync(transaction, UseProjection.Counted.Of(message), +1, cancellationToken);
+        var toCount = await UseProjection.MarkAsync(transaction, messages.Select(m => m.UseId), """
+            WITH marked AS (
+                INSERT INTO use_states (use_id, recorded, cancelled) SELECT use_id, true, false FROM unnest(@useIds) AS use_id ORDER BY use_id
+                ON CONFLICT (use_id) DO UPDATE SET recorded = true WHERE NOT use_states.recorded
+                RETURNING use_id, cancelled
+            )
+            SELECT use_id FROM marked WHERE NOT cancelled
+            """, cancellationToken);
+        await UseProjection.AddAsync(transaction,
+            [.. messages.DistinctBy(m => m.UseId).Where(m => toCount.Contains(m.UseId)).Select(UseProjection.Counted.Of)], +1, cancellationToken);
     }
 }
 
 public sealed class UseCancelledHandler : IInboxHandler<UseCancelled>
 {
-    public async Task HandleAsync(UseCancelled message, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    public Task HandleAsync(UseCancelled message, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        HandleAsync([message], transaction, cancellationToken);
+
+    public async Task HandleAsync(IReadOnlyList<UseCancelled> messages, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         // Taken off only if it was counted; a cancellation that comes first leaves a mark so the use is never counted.
-        var wasCounted = await transaction.Connection!.ExecuteScalarAsync<bool?>(new CommandDefinition("""
-            INSERT INTO use_states (use_id, recorded, cancelled) VALUES (@UseId, false, true)
-            ON CONFLICT (use_id) DO UPDATE SET cancelled = true WHERE NOT use_states.cancelled
-            RETURNING recorded
-            """, new { message.UseId }, transaction, cancellationToken: cancellationToken));
-        if (wasCounted == true) await UseProjection.AddAsync(transaction, UseProjection.Counted.Of(message), -1, cancellationToken);
+        var toTakeOff = await UseProjection.MarkAsync(transaction, messages.Select(m => m.UseId), """
+            WITH marked AS (
+                INSERT INTO use_states (use_id, recorded, cancelled) SELECT use_id, false, true FROM unnest(@useIds) AS use_id ORDER BY use_id
+                ON CONFLICT (use_id) DO UPDATE SET cancelled = true WHERE NOT use_states.cancelled
+                RETURNING use_id, recorded
+            )
+            SELECT use_id FROM marked WHERE recorded
+            """, cancellationToken);
+        await UseProjection.AddAsync(transaction,
+            [.. messages.DistinctBy(m => m.UseId).Where(m => toTakeOff.Contains(m.UseId)).Select(UseProjection.Counted.Of)], -1, cancellationToken);
     }
 }
 
@@ -148,12 +162,23 @@ internal static class CardProjection
     }
 }
 
+/// <remarks>
+/// A batch of use events costs two round trips whatever its size: one marks the uses in use_states, the other writes each
+/// counter table with one statement. Each statement writes its rows in key order, so that uses recorded and uses cancelled,
+/// applied side by side, lock the rows they share in the same order instead of deadlocking.
+/// </remarks>
 internal static class UseProjection
 {
     /// <summary>What the totals need of a use, from its recording or its cancellation alike.</summary>
     public sealed record Counted(Guid CardId, string CardHomeArea, Guid VenueId, string VenueArea, string Category, int Adults, int Children, int Assistants,
         DateTimeOffset OccurredAt)
     {
+        /// <summary>The day in Helsinki the use happened on, which its month and year count it in.</summary>
+        private DateOnly Day { get; } = FinnishTime.DateOf(OccurredAt);
+
+        public DateOnly Month => new(Day.Year, Day.Month, 1);
+        public int Year => Day.Year;
+
         public static Counted Of(UseRecorded use) =>
             new(use.CardId, use.CardHomeArea, use.VenueId, use.VenueArea, use.Category, use.Adults, use.Children, use.Assistants, use.OccurredAt);
 
@@ -162,48 +187,100 @@ internal static class UseProjection
     }
 
     /// <summary>
-    /// Adds (sign +1) or takes off (sign −1) a use in every counter it is part of, in one round trip: use_totals and its
-    /// rollups (ADR 0007), which must move together to stay exact regroupings of it, and its card's years.
+    /// Marks the uses in use_states with <paramref name="sql"/> and returns the ids it names. A use announced twice in the
+    /// batch is marked once: one statement cannot update a row twice.
     /// </summary>
-    public static Task AddAsync(NpgsqlTransaction transaction, Counted use, int sign, CancellationToken cancellationToken)
+    public static async Task<HashSet<Guid>> MarkAsync(NpgsqlTransaction transaction, IEnumerable<Guid> useIds, string sql, CancellationToken cancellationToken) =>
+        (await transaction.Connection!.QueryAsync<Guid>(new CommandDefinition(
+            sql, new { useIds = useIds.Distinct().ToArray() }, transaction, cancellationToken: cancellationToken))).ToHashSet();
+
+    /// <summary>
+    /// Adds (sign +1) or takes off (sign −1) the uses in every counter they are part of, in one round trip: use_totals and
+    /// its rollups (ADR 0007), which must move together to stay exact regroupings of it, and the cards' years. The uses
+    /// are summed per row of each table first, as one statement cannot update a row twice.
+    /// </summary>
+    public static Task AddAsync(NpgsqlTransaction transaction, IReadOnlyCollection<Counted> uses, int sign, CancellationToken cancellationToken)
     {
-        var day = FinnishTime.DateOf(use.OccurredAt);
+        if (uses.Count == 0) return Task.CompletedTask;
+        var totals = Sum(uses, use => (use.Month, use.VenueId, use.CardHomeArea, use.VenueArea, use.Category), sign);
+        var areaMonths = Sum(uses, use => (use.Month, use.VenueArea, use.Category), sign);
+        var flowMonths = Sum(uses, use => (use.Month, use.VenueArea, use.CardHomeArea), sign);
+        var flowYears = Sum(uses, use => (use.Year, use.VenueArea, use.CardHomeArea), sign);
+        // A card's uses (adults and children) in the year and of all time (year 0). Its home area never changes, so any of
+        // its uses tells it.
+        var cards = uses.SelectMany(use => new[] { (Use: use, use.Year), (Use: use, Year: 0) })
+            .GroupBy(u => (u.Use.CardId, u.Year), u => u.Use)
+            .Select(card => (card.Key.CardId, card.Key.Year, card.First().CardHomeArea, Uses: sign * card.Sum(use => use.Adults + use.Children)))
+            .ToList();
         return transaction.Connection!.ExecuteAsync(new CommandDefinition("""
             INSERT INTO use_totals (month, venue_id, home_area, venue_area, category, adult_uses, child_uses, assistants)
-            VALUES (@month, @VenueId, @CardHomeArea, @VenueArea, @Category, @adults, @children, @assistants)
+            SELECT * FROM unnest(@totalMonths, @totalVenueIds, @totalHomeAreas, @totalVenueAreas, @totalCategories, @totalAdults, @totalChildren, @totalAssistants)
+                AS t(month, venue_id, home_area, venue_area, category, adult_uses, child_uses, assistants)
+            ORDER BY month, venue_id, home_area, venue_area, category
             ON CONFLICT (month, venue_id, home_area, venue_area, category) DO UPDATE SET adult_uses = use_totals.adult_uses + EXCLUDED.adult_uses,
                 child_uses = use_totals.child_uses + EXCLUDED.child_uses, assistants = use_totals.assistants + EXCLUDED.assistants;
 
             INSERT INTO use_area_months (month, venue_area, category, adult_uses, child_uses, assistants)
-            VALUES (@month, @VenueArea, @Category, @adults, @children, @assistants)
+            SELECT * FROM unnest(@areaMonths, @areaVenueAreas, @areaCategories, @areaAdults, @areaChildren, @areaAssistants)
+                AS t(month, venue_area, category, adult_uses, child_uses, assistants) ORDER BY month, venue_area, category
             ON CONFLICT (month, venue_area, category) DO UPDATE SET adult_uses = use_area_months.adult_uses + EXCLUDED.adult_uses,
                 child_uses = use_area_months.child_uses + EXCLUDED.child_uses, assistants = use_area_months.assistants + EXCLUDED.assistants;
 
             INSERT INTO use_flow_months (month, venue_area, home_area, adult_uses, child_uses, assistants)
-            VALUES (@month, @VenueArea, @CardHomeArea, @adults, @children, @assistants)
+            SELECT * FROM unnest(@flowMonths, @flowMonthVenueAreas, @flowMonthHomeAreas, @flowMonthAdults, @flowMonthChildren, @flowMonthAssistants)
+                AS t(month, venue_area, home_area, adult_uses, child_uses, assistants) ORDER BY month, venue_area, home_area
             ON CONFLICT (month, venue_area, home_area) DO UPDATE SET adult_uses = use_flow_months.adult_uses + EXCLUDED.adult_uses,
                 child_uses = use_flow_months.child_uses + EXCLUDED.child_uses, assistants = use_flow_months.assistants + EXCLUDED.assistants;
 
             INSERT INTO use_flow_years (year, venue_area, home_area, adult_uses, child_uses, assistants)
-            VALUES (@year, @VenueArea, @CardHomeArea, @adults, @children, @assistants)
+            SELECT * FROM unnest(@flowYears, @flowYearVenueAreas, @flowYearHomeAreas, @flowYearAdults, @flowYearChildren, @flowYearAssistants)
+                AS t(year, venue_area, home_area, adult_uses, child_uses, assistants) ORDER BY year, venue_area, home_area
             ON CONFLICT (year, venue_area, home_area) DO UPDATE SET adult_uses = use_flow_years.adult_uses + EXCLUDED.adult_uses,
                 child_uses = use_flow_years.child_uses + EXCLUDED.child_uses, assistants = use_flow_years.assistants + EXCLUDED.assistants;
 
-            -- The card's uses in the year and of all time (year 0). A card is taken into use in a period with its first use
-            -- there, and no longer once its last one there is cancelled.
-            WITH card_years AS (
-                INSERT INTO card_use_years (card_id, year, uses) VALUES (@CardId, @year, @tickets), (@CardId, 0, @tickets)
+            -- A card is taken into use in a period with its first use there, and no longer once its last one there is cancelled.
+            WITH delta AS (
+                SELECT * FROM unnest(@cardIds, @cardYears, @cardHomeAreas, @cardUses) AS t(card_id, year, home_area, uses)
+            ), card_years AS (
+                INSERT INTO card_use_years (card_id, year, uses) SELECT card_id, year, uses FROM delta ORDER BY card_id, year
                 ON CONFLICT (card_id, year) DO UPDATE SET uses = card_use_years.uses + EXCLUDED.uses
-                RETURNING year, uses - @tickets AS uses_before, uses AS uses_after
+                RETURNING card_id, year, uses
+            ), moved AS (
+                SELECT delta.home_area, delta.year, card_years.uses - delta.uses AS uses_before, card_years.uses AS uses_after
+                FROM card_years JOIN delta USING (card_id, year)
             )
             INSERT INTO cards_taken_into_use (home_area, year, cards)
-            SELECT @CardHomeArea, year, CASE WHEN uses_after > 0 THEN 1 ELSE -1 END FROM card_years
+            SELECT home_area, year, sum(CASE WHEN uses_after > 0 THEN 1 ELSE -1 END) FROM moved
             WHERE (uses_before = 0 AND uses_after > 0) OR (uses_before > 0 AND uses_after = 0)
+            GROUP BY home_area, year ORDER BY home_area, year
             ON CONFLICT (home_area, year) DO UPDATE SET cards = cards_taken_into_use.cards + EXCLUDED.cards
             """, new
             {
-                month = new DateOnly(day.Year, day.Month, 1), year = day.Year, use.VenueId, use.VenueArea, use.CardHomeArea, use.Category, use.CardId,
-                adults = sign * use.Adults, children = sign * use.Children, assistants = sign * use.Assistants, tickets = sign * (use.Adults + use.Children),
+                totalMonths = totals.Key(k => k.Month), totalVenueIds = totals.Key(k => k.VenueId), totalHomeAreas = totals.Key(k => k.CardHomeArea),
+                totalVenueAreas = totals.Key(k => k.VenueArea), totalCategories = totals.Key(k => k.Category),
+                totalAdults = totals.Adults, totalChildren = totals.Children, totalAssistants = totals.Assistants,
+                areaMonths = areaMonths.Key(k => k.Month), areaVenueAreas = areaMonths.Key(k => k.VenueArea), areaCategories = areaMonths.Key(k => k.Category),
+                areaAdults = areaMonths.Adults, areaChildren = areaMonths.Children, areaAssistants = areaMonths.Assistants,
+                flowMonths = flowMonths.Key(k => k.Month), flowMonthVenueAreas = flowMonths.Key(k => k.VenueArea), flowMonthHomeAreas = flowMonths.Key(k => k.CardHomeArea),
+                flowMonthAdults = flowMonths.Adults, flowMonthChildren = flowMonths.Children, flowMonthAssistants = flowMonths.Assistants,
+                flowYears = flowYears.Key(k => k.Year), flowYearVenueAreas = flowYears.Key(k => k.VenueArea), flowYearHomeAreas = flowYears.Key(k => k.CardHomeArea),
+                flowYearAdults = flowYears.Adults, flowYearChildren = flowYears.Children, flowYearAssistants = flowYears.Assistants,
+                cardIds = cards.Select(c => c.CardId).ToArray(), cardYears = cards.Select(c => c.Year).ToArray(),
+                cardHomeAreas = cards.Select(c => c.CardHomeArea).ToArray(), cardUses = cards.Select(c => c.Uses).ToArray(),
             }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The uses' adults, children and assistants (times <paramref name="sign"/>) summed per key.</summary>
+    private static Sums<TKey> Sum<TKey>(IEnumerable<Counted> uses, Func<Counted, TKey> key, int sign)
+    {
+        var rows = uses.GroupBy(key).ToList();
+        return new([.. rows.Select(r => r.Key)], [.. rows.Select(r => sign * r.Sum(use => use.Adults))], [.. rows.Select(r => sign * r.Sum(use => use.Children))],
+            [.. rows.Select(r => sign * r.Sum(use => use.Assistants))]);
+    }
+
+    /// <summary>One counter table's rows as columns, as <c>unnest</c> takes them.</summary>
+    private sealed record Sums<TKey>(TKey[] Keys, int[] Adults, int[] Children, int[] Assistants)
+    {
+        public T[] Key<T>(Func<TKey, T> part) => [.. Keys.Select(part)];
     }
 }
