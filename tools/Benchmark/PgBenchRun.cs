@@ -149,9 +149,10 @@ public sealed partial class PgBenchRun : IAsyncDisposable
     }
 
     /// <summary>
-    /// One recorded use as RedemptionsApi.RecordAsync makes it through Npgsql, statement for statement and round trip for
-    /// round trip: Npgsql sends BEGIN with the first statement (one pipeline here) and the three replica reads as one
-    /// batch (one SELECT here, as pgbench keeps only a single row's values, \gset, for the writes that follow).
+    /// One recorded use as RedemptionsApi.RecordAsync makes it through Npgsql, statement for statement: Npgsql sends BEGIN
+    /// with the first statement, the key's claim with the three replica reads, and the use, its outbox row and the key's
+    /// answer as one batch each, then COMMIT. pgbench cannot keep a row's values (\gset) inside a pipeline, so the reads
+    /// (one SELECT here) take a round trip of their own: four round trips here, three in the service.
     /// </summary>
     private static string WriteScript(int cards, int sites, string type, string body, string? traceParent) => $$"""
         \set card random(1, {{cards}})
@@ -163,9 +164,11 @@ public sealed partial class PgBenchRun : IAsyncDisposable
         \endpipeline
         SELECT c.id AS card_id, c.card_number, c.kind AS card_kind, c.area_code AS card_area, c.distributor_id, c.issued_on, c.valid_until, c.children, c.closed_at IS NULL AS open, v.id AS venue_id, v.area_code AS venue_area, v.category, v.accepts_other_areas, v.active, o.id AS offering_id, o.kind AS offering_kind, pgbench_uuid7() AS use_id, pgbench_uuid7() AS message_id FROM pgbench_cards pc JOIN cards c ON c.card_number = pc.card_number, pgbench_sites ps JOIN venues v ON v.id = ps.venue_id JOIN offerings o ON o.id = ps.offering_id WHERE pc.n = :card AND ps.n = :site
         \gset
+        \startpipeline
         INSERT INTO uses (id, client_id, card_id, card_number, card_kind, card_area, distributor_id, venue_id, venue_area, category, offering_id, offering_kind, quota_period, adults, children, assistants, occurred_at, recorded_at, cancelled_at) VALUES (:use_id, 'pgbench', :card_id, :card_number, :card_kind, :card_area, :distributor_id, :venue_id, :venue_area, :category, :offering_id, :offering_kind, NULL, 1, 0, 0, now(), now(), NULL);
         INSERT INTO outbox (message_id, message_type, body, trace_parent) VALUES (:message_id, {{Literal(type)}}, {{Literal(body)}}::jsonb, {{(traceParent is null ? "NULL" : Literal(traceParent))}});
         UPDATE idempotency_keys SET use_id = :use_id, refusal_code = NULL, refusal_args = NULL WHERE client_id = 'pgbench' AND key = 'pgbench-' || :client_id::text || '-' || :key::text;
+        \endpipeline
         COMMIT;
 
         """;

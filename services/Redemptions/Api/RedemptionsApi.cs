@@ -196,12 +196,15 @@ public static class RedemptionsApi
         if (UseRules.Malformed(wanted) is { } malformed) return Outcome.Problem(StatusCodes.Status400BadRequest, malformed);
 
         var hash = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(wanted)));
+        // Three round trips for a use: the key's claim with the reads, then the use with its event and the key's answer,
+        // then the commit (a quota takes one more).
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (await IdempotencyStore.ClaimAsync(transaction, actor.ClientId, key, hash, now, cancellationToken) is { } earlier)
-            return await ReplayAsync(connection, earlier, hash, cancellationToken);
+        var claim = IdempotencyStore.Claim(actor.ClientId, key, hash, now);
+        var (card, venue, offering) = await ReplicaStore.FindAsync(transaction, claim, cardNumber, venueId, wanted.OfferingId, cancellationToken);
+        if (claim.RecordsAffected == 0)
+            return await ReplayAsync(connection, await IdempotencyStore.FindAsync(transaction, actor.ClientId, key, cancellationToken), hash, cancellationToken);
 
-        var (card, venue, offering) = await ReplicaStore.FindAsync(transaction, cardNumber, venueId, wanted.OfferingId, cancellationToken);
         var occurredAt = wanted.OccurredAt ?? now;
         var refusal = venue is null ? new DomainError("venue-unknown", venueId) : UseRules.Refusal(wanted, occurredAt, now, card, venue, offering, imported);
         var period = UseRules.QuotaPeriod(offering, occurredAt);
@@ -209,20 +212,21 @@ public static class RedemptionsApi
             refusal = new DomainError("quota-exhausted", offering!.QuotaTickets);
         if (refusal is not null)
         {
-            await IdempotencyStore.AnswerAsync(transaction, actor.ClientId, key, null, refusal.Code, Strings(refusal.Args), cancellationToken);
+            await transaction.ExecuteBatchAsync(cancellationToken, IdempotencyStore.Answer(actor.ClientId, key, null, refusal.Code, Strings(refusal.Args)));
             await transaction.CommitAsync(cancellationToken);
             return Outcome.Problem(StatusCodes.Status422UnprocessableEntity, refusal);
         }
 
         var use = new Use(Guid.CreateVersion7(), actor.ClientId, card!, venue!, offering, period, wanted.Adults, wanted.Children, wanted.Assistants, occurredAt, now, null);
-        await UseStore.InsertAsync(transaction, use, cancellationToken);
-        await Outbox.EnqueueAsync(transaction, new UseRecorded
-        {
-            UseId = use.Id, CardId = use.Card.Id, CardKind = use.Card.Kind, CardHomeArea = use.Card.AreaCode, DistributorId = use.Card.DistributorId,
-            VenueId = use.Venue.Id, VenueArea = use.Venue.AreaCode, Category = use.Venue.Category, OfferingId = use.Offering?.Id, OfferingKind = use.Offering?.Kind,
-            Adults = use.Adults, Children = use.Children, Assistants = use.Assistants, OccurredAt = use.OccurredAt,
-        }, cancellationToken);
-        await IdempotencyStore.AnswerAsync(transaction, actor.ClientId, key, use.Id, null, null, cancellationToken);
+        await transaction.ExecuteBatchAsync(cancellationToken,
+            UseStore.Insert(use),
+            Outbox.Row(new UseRecorded
+            {
+                UseId = use.Id, CardId = use.Card.Id, CardKind = use.Card.Kind, CardHomeArea = use.Card.AreaCode, DistributorId = use.Card.DistributorId,
+                VenueId = use.Venue.Id, VenueArea = use.Venue.AreaCode, Category = use.Venue.Category, OfferingId = use.Offering?.Id, OfferingKind = use.Offering?.Kind,
+                Adults = use.Adults, Children = use.Children, Assistants = use.Assistants, OccurredAt = use.OccurredAt,
+            }),
+            IdempotencyStore.Answer(actor.ClientId, key, use.Id, null, null));
         await Outbox.CommitAsync(transaction, cancellationToken);
         return new Outcome(StatusCodes.Status201Created, UseResponse.From(use), null, []);
     }

@@ -31,18 +31,26 @@ public static class UseStore
             "UPDATE quota_usage SET used = used - @tickets WHERE offering_id = @offeringId AND period = @period",
             new { offeringId, period, tickets }, transaction, cancellationToken: cancellationToken));
 
-    public static Task InsertAsync(NpgsqlTransaction transaction, Use use, CancellationToken cancellationToken) =>
-        transaction.Connection!.ExecuteAsync(new CommandDefinition($"""
-            INSERT INTO uses ({Columns})
-            VALUES (@Id, @ClientId, @CardId, @CardNumber, @CardKind, @CardArea, @DistributorId, @VenueId, @VenueArea, @Category, @OfferingId, @OfferingKind,
-                    @QuotaPeriod, @Adults, @Children, @Assistants, @OccurredAt, @RecordedAt, @CancelledAt)
-            """, new
-            {
-                use.Id, use.ClientId, CardId = use.Card.Id, CardNumber = use.Card.Number, CardKind = use.Card.Kind, CardArea = use.Card.AreaCode,
-                use.Card.DistributorId, VenueId = use.Venue.Id, VenueArea = use.Venue.AreaCode, use.Venue.Category, OfferingId = use.Offering?.Id,
-                OfferingKind = use.Offering?.Kind, use.QuotaPeriod, use.Adults, use.Children, use.Assistants, OccurredAt = use.OccurredAt.ToUniversalTime(),
-                use.RecordedAt, use.CancelledAt,
-            }, transaction, cancellationToken: cancellationToken));
+    /// <summary>The use's row, as a command for the batch that also stores its event and the key's answer.</summary>
+    public static NpgsqlBatchCommand Insert(Use use) => new($"""
+        INSERT INTO uses ({Columns})
+        VALUES (@id, @clientId, @cardId, @cardNumber, @cardKind, @cardArea, @distributorId, @venueId, @venueArea, @category, @offeringId, @offeringKind,
+                @quotaPeriod, @adults, @children, @assistants, @occurredAt, @recordedAt, @cancelledAt)
+        """)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter<Guid>("id", use.Id), new NpgsqlParameter<string>("clientId", use.ClientId), new NpgsqlParameter<Guid>("cardId", use.Card.Id),
+            new NpgsqlParameter<string>("cardNumber", use.Card.Number), new NpgsqlParameter<string>("cardKind", use.Card.Kind),
+            new NpgsqlParameter<string>("cardArea", use.Card.AreaCode), new NpgsqlParameter<Guid>("distributorId", use.Card.DistributorId),
+            new NpgsqlParameter<Guid>("venueId", use.Venue.Id), new NpgsqlParameter<string>("venueArea", use.Venue.AreaCode),
+            new NpgsqlParameter<string>("category", use.Venue.Category), new NpgsqlParameter<Guid?>("offeringId", use.Offering?.Id),
+            new NpgsqlParameter<string?>("offeringKind", use.Offering?.Kind), new NpgsqlParameter<string?>("quotaPeriod", use.QuotaPeriod),
+            new NpgsqlParameter<int>("adults", use.Adults), new NpgsqlParameter<int>("children", use.Children), new NpgsqlParameter<int>("assistants", use.Assistants),
+            new NpgsqlParameter<DateTimeOffset>("occurredAt", use.OccurredAt.ToUniversalTime()), new NpgsqlParameter<DateTimeOffset>("recordedAt", use.RecordedAt),
+            new NpgsqlParameter<DateTimeOffset?>("cancelledAt", use.CancelledAt),
+        },
+    };
 
     public static Task CancelAsync(NpgsqlTransaction transaction, Guid id, DateTimeOffset cancelledAt, CancellationToken cancellationToken) =>
         transaction.Connection!.ExecuteAsync(new CommandDefinition(
