@@ -18,8 +18,8 @@ public sealed record PgBenchLoad(PgBenchResult PgBench, CpuUse Cpu);
 public sealed record Results(
     BenchmarkOptions Options, string DataDirectory, Machine Machine, string BuildConfiguration, string RedemptionsAssembly,
     IReadOnlyDictionary<string, string?> Environment, BenchData Data, IReadOnlyList<string> WarmUpCommands, IReadOnlyList<LoadRun> Loads,
-    IReadOnlyList<string> PgBenchSetup, string PgBenchScript, IReadOnlyList<PgBenchLoad> PgBench, string QueryArea, IReadOnlyList<QuerySeries> Queries,
-    TimeSpan Elapsed, string LoadAverageAtEnd);
+    IReadOnlyList<WrkResult> Unloaded, IReadOnlyList<string> PgBenchSetup, string PgBenchScript, IReadOnlyList<PgBenchLoad> PgBench, string QueryArea,
+    IReadOnlyList<QuerySeries> Queries, TimeSpan Elapsed, string LoadAverageAtEnd);
 
 /// <summary>Starts a system, sets up the benchmark's data, measures, and returns the results; stops everything it started.</summary>
 public static class BenchmarkRun
@@ -89,11 +89,12 @@ public static class BenchmarkRun
             await measure.WaitForStatisticsAsync(ct);
             var warmUps = await measure.WarmUpAsync(targets, options.Concurrency.Max(), ct);
             var loads = await measure.LoadsAsync(targets, options.Concurrency, options.Duration, ct);
+            var unloaded = await measure.UnloadedAsync(targets, options.Duration, ct);
             var (pgBenchSetup, pgBenchScript, pgBench) = await measure.PgBenchAsync(
                 system.GetConnectionString("postgres"), postgresBin, options.Concurrency, options.Duration, ct);
             var (queryArea, queries) = await measure.QueriesAsync(ct);
             return new Results(options, dataDirectory, machine, configuration, ProjectPaths.AssemblyOf("redemptions"), ServiceEnvironment, data, warmUps, loads,
-                pgBenchSetup, pgBenchScript, pgBench, queryArea, queries, clock.Elapsed, await Machine.LoadAverageAsync(ct));
+                unloaded, pgBenchSetup, pgBenchScript, pgBench, queryArea, queries, clock.Elapsed, await Machine.LoadAverageAsync(ct));
         }
         finally
         {
@@ -160,6 +161,26 @@ public static class BenchmarkRun
                 }
             }
             return loads;
+        }
+
+        /// <summary>
+        /// One connection at each target with nothing else running, not even the lag probe: the gateway's own cost per
+        /// request, which under load drowns in the waiting of a machine with both cores busy. In the order gateway, direct,
+        /// direct, gateway, so that what the loads before leave behind (a checkpoint, autovacuum) weighs on both alike.
+        /// </summary>
+        public async Task<IReadOnlyList<WrkResult>> UnloadedAsync(IReadOnlyDictionary<string, string> targets, TimeSpan duration, CancellationToken ct)
+        {
+            List<WrkResult> runs = [];
+            var half = TimeSpan.FromSeconds(Math.Max(1, (int)duration.TotalSeconds / 2));
+            foreach (var target in new[] { "gateway", "direct", "direct", "gateway" })
+            {
+                progress.WriteLine($"{target}, 1 connection, {half.TotalSeconds:0} s, nothing else running …");
+                var run = await WrkRun.RunAsync(target, targets[target], 1, half, await PartnerTokenAsync(ct), $"{target}-unloaded-{runs.Count}", work, ct);
+                progress.WriteLine($"  {run.UsesPerSecond:0} uses/s, p50 {run.P50Ms:0.00} ms");
+                runs.Add(run);
+                await WaitForStatisticsAsync(ct);
+            }
+            return runs;
         }
 
         public async Task<(IReadOnlyList<string> Setup, string Script, IReadOnlyList<PgBenchLoad> Runs)> PgBenchAsync(
