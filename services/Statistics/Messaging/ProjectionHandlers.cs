@@ -58,20 +58,16 @@ public sealed class UseRecordedHandler : IInboxHandler<UseRecorded>
     public Task HandleAsync(UseRecorded message, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         HandleAsync([message], transaction, cancellationToken);
 
-    public async Task HandleAsync(IReadOnlyList<UseRecorded> messages, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        // Counted unless its cancellation arrived first.
-        var toCount = await UseProjection.MarkAsync(transaction, messages.Select(m => m.UseId), """
+    // Counted unless its cancellation arrived first.
+    public Task HandleAsync(IReadOnlyList<UseRecorded> messages, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        UseProjection.ApplyAsync(transaction, [.. messages.Select(UseProjection.Counted.Of)], """
             WITH marked AS (
                 INSERT INTO use_states (use_id, recorded, cancelled) SELECT use_id, true, false FROM unnest(@useIds) AS use_id ORDER BY use_id
                 ON CONFLICT (use_id) DO UPDATE SET recorded = true WHERE NOT use_states.recorded
                 RETURNING use_id, cancelled
             )
             SELECT use_id FROM marked WHERE NOT cancelled
-            """, cancellationToken);
-        await UseProjection.AddAsync(transaction,
-            [.. messages.DistinctBy(m => m.UseId).Where(m => toCount.Contains(m.UseId)).Select(UseProjection.Counted.Of)], +1, cancellationToken);
-    }
+            """, +1, cancellationToken);
 }
 
 public sealed class UseCancelledHandler : IInboxHandler<UseCancelled>
@@ -79,20 +75,16 @@ public sealed class UseCancelledHandler : IInboxHandler<UseCancelled>
     public Task HandleAsync(UseCancelled message, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         HandleAsync([message], transaction, cancellationToken);
 
-    public async Task HandleAsync(IReadOnlyList<UseCancelled> messages, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        // Taken off only if it was counted; a cancellation that comes first leaves a mark so the use is never counted.
-        var toTakeOff = await UseProjection.MarkAsync(transaction, messages.Select(m => m.UseId), """
+    // Taken off only if it was counted; a cancellation that comes first leaves a mark so the use is never counted.
+    public Task HandleAsync(IReadOnlyList<UseCancelled> messages, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        UseProjection.ApplyAsync(transaction, [.. messages.Select(UseProjection.Counted.Of)], """
             WITH marked AS (
                 INSERT INTO use_states (use_id, recorded, cancelled) SELECT use_id, false, true FROM unnest(@useIds) AS use_id ORDER BY use_id
                 ON CONFLICT (use_id) DO UPDATE SET cancelled = true WHERE NOT use_states.cancelled
                 RETURNING use_id, recorded
             )
             SELECT use_id FROM marked WHERE recorded
-            """, cancellationToken);
-        await UseProjection.AddAsync(transaction,
-            [.. messages.DistinctBy(m => m.UseId).Where(m => toTakeOff.Contains(m.UseId)).Select(UseProjection.Counted.Of)], -1, cancellationToken);
-    }
+            """, -1, cancellationToken);
 }
 
 internal static class Organizations
@@ -170,7 +162,7 @@ internal static class CardProjection
 internal static class UseProjection
 {
     /// <summary>What the totals need of a use, from its recording or its cancellation alike.</summary>
-    public sealed record Counted(Guid CardId, string CardHomeArea, Guid VenueId, string VenueArea, string Category, int Adults, int Children, int Assistants,
+    public sealed record Counted(Guid UseId, Guid CardId, string CardHomeArea, Guid VenueId, string VenueArea, string Category, int Adults, int Children, int Assistants,
         DateTimeOffset OccurredAt)
     {
         /// <summary>The day in Helsinki the use happened on, which its month and year count it in.</summary>
@@ -180,26 +172,31 @@ internal static class UseProjection
         public int Year => Day.Year;
 
         public static Counted Of(UseRecorded use) =>
-            new(use.CardId, use.CardHomeArea, use.VenueId, use.VenueArea, use.Category, use.Adults, use.Children, use.Assistants, use.OccurredAt);
+            new(use.UseId, use.CardId, use.CardHomeArea, use.VenueId, use.VenueArea, use.Category, use.Adults, use.Children, use.Assistants, use.OccurredAt);
 
         public static Counted Of(UseCancelled use) =>
-            new(use.CardId, use.CardHomeArea, use.VenueId, use.VenueArea, use.Category, use.Adults, use.Children, use.Assistants, use.OccurredAt);
+            new(use.UseId, use.CardId, use.CardHomeArea, use.VenueId, use.VenueArea, use.Category, use.Adults, use.Children, use.Assistants, use.OccurredAt);
     }
 
     /// <summary>
-    /// Marks the uses in use_states with <paramref name="sql"/> and returns the ids it names. A use announced twice in the
-    /// batch is marked once: one statement cannot update a row twice.
+    /// Marks the uses in use_states with <paramref name="markSql"/>, which names the ones to count, and adds (sign +1) or
+    /// takes off (sign −1) those. A use announced twice in the batch is marked and counted once: one statement cannot
+    /// update a row twice.
     /// </summary>
-    public static async Task<HashSet<Guid>> MarkAsync(NpgsqlTransaction transaction, IEnumerable<Guid> useIds, string sql, CancellationToken cancellationToken) =>
-        (await transaction.Connection!.QueryAsync<Guid>(new CommandDefinition(
-            sql, new { useIds = useIds.Distinct().ToArray() }, transaction, cancellationToken: cancellationToken))).ToHashSet();
+    public static async Task ApplyAsync(NpgsqlTransaction transaction, IReadOnlyList<Counted> uses, string markSql, int sign, CancellationToken cancellationToken)
+    {
+        var distinct = uses.DistinctBy(use => use.UseId).ToList();
+        var toCount = (await transaction.Connection!.QueryAsync<Guid>(new CommandDefinition(
+            markSql, new { useIds = distinct.Select(use => use.UseId).ToArray() }, transaction, cancellationToken: cancellationToken))).ToHashSet();
+        await AddAsync(transaction, [.. distinct.Where(use => toCount.Contains(use.UseId))], sign, cancellationToken);
+    }
 
     /// <summary>
     /// Adds (sign +1) or takes off (sign −1) the uses in every counter they are part of, in one round trip: use_totals and
     /// its rollups (ADR 0007), which must move together to stay exact regroupings of it, and the cards' years. The uses
     /// are summed per row of each table first, as one statement cannot update a row twice.
     /// </summary>
-    public static Task AddAsync(NpgsqlTransaction transaction, IReadOnlyCollection<Counted> uses, int sign, CancellationToken cancellationToken)
+    private static Task AddAsync(NpgsqlTransaction transaction, IReadOnlyCollection<Counted> uses, int sign, CancellationToken cancellationToken)
     {
         if (uses.Count == 0) return Task.CompletedTask;
         var totals = Sum(uses, use => (use.Month, use.VenueId, use.CardHomeArea, use.VenueArea, use.Category), sign);
