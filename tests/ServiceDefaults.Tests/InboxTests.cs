@@ -48,21 +48,7 @@ public sealed class InboxTests(PostgresFixture postgres, RabbitMqFixture rabbitM
         var run = Guid.NewGuid();
         PingRecorder.FailuresToInject[run] = int.MaxValue;
         var deadLetter = new TaskCompletionSource<Pinged>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var errorQueueReader = Bus.Factory.CreateUsingRabbitMq(rabbit =>
-        {
-            var broker = new Uri(rabbitMq.ConnectionString);
-            rabbit.Host(broker.Host, (ushort)broker.Port, "/", h => { h.Username("guest"); h.Password("guest"); });
-            rabbit.ReceiveEndpoint($"{host.Queue}_error", endpoint =>
-            {
-                endpoint.ConfigureConsumeTopology = false;
-                endpoint.Handler<Pinged>(context =>
-                {
-                    if (context.Message.Run == run) deadLetter.TrySetResult(context.Message);
-                    return Task.CompletedTask;
-                });
-            });
-        });
-        await errorQueueReader.StartAsync(TestContext.Current.CancellationToken);
+        var errorQueueReader = await StartBusAsync(rabbit => ReadErrorQueue(rabbit, host.Queue, run, ping => deadLetter.TrySetResult(ping)));
         try
         {
             await host.EnqueueAsync(new Pinged { Run = run, Text = "poison" });
@@ -85,21 +71,7 @@ public sealed class InboxTests(PostgresFixture postgres, RabbitMqFixture rabbitM
         string queue;
         await using (var first = await StartAsync(database, rabbitMq.ConnectionString)) queue = first.Queue;
         var deadLetters = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var broker = new Uri(rabbitMq.ConnectionString);
-        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
-        {
-            rabbit.Host(broker.Host, (ushort)broker.Port, "/", h => { h.Username("guest"); h.Password("guest"); });
-            rabbit.ReceiveEndpoint($"{queue}_error", endpoint =>
-            {
-                endpoint.ConfigureConsumeTopology = false;
-                endpoint.Handler<Pinged>(context =>
-                {
-                    if (context.Message.Run == run) deadLetters.Enqueue(context.Message.Text);
-                    return Task.CompletedTask;
-                });
-            });
-        });
-        await bus.StartAsync(TestContext.Current.CancellationToken);
+        var bus = await StartBusAsync(rabbit => ReadErrorQueue(rabbit, queue, run, ping => deadLetters.Enqueue(ping.Text)));
         try
         {
             // Queued while no service consumes them, so that they reach the next one in one batch; sent to its queue
@@ -127,9 +99,7 @@ public sealed class InboxTests(PostgresFixture postgres, RabbitMqFixture rabbitM
         var handledBefore = NewId.NextGuid();
         // A bus of its own sends, so that messages can be queued while no service consumes them. Sent to the one queue
         // rather than published, they reach no other test's service, which would record them under the same run.
-        var broker = new Uri(rabbitMq.ConnectionString);
-        var sender = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(broker.Host, (ushort)broker.Port, "/", h => { h.Username("guest"); h.Password("guest"); }));
-        await sender.StartAsync(TestContext.Current.CancellationToken);
+        var sender = await StartBusAsync(_ => { });
         try
         {
             string queue;
@@ -161,6 +131,31 @@ public sealed class InboxTests(PostgresFixture postgres, RabbitMqFixture rabbitM
         async Task SendAsync(string queue, string text, Guid messageId) =>
             await (await sender.GetSendEndpoint(new Uri($"queue:{queue}"))).Send(new Chimed { Run = run, Text = text }, context => context.MessageId = messageId);
     }
+
+    /// <summary>A bus of the test's own on the broker, started: to send straight to a service's queue or read its error queue.</summary>
+    private async Task<IBusControl> StartBusAsync(Action<IRabbitMqBusFactoryConfigurator> configure)
+    {
+        var broker = new Uri(rabbitMq.ConnectionString);
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(broker.Host, (ushort)broker.Port, "/", h => { h.Username("guest"); h.Password("guest"); });
+            configure(rabbit);
+        });
+        await bus.StartAsync(TestContext.Current.CancellationToken);
+        return bus;
+    }
+
+    /// <summary>Hands the run's pings that reach <paramref name="queue"/>'s error queue to <paramref name="deadLetter"/>.</summary>
+    private static void ReadErrorQueue(IRabbitMqBusFactoryConfigurator rabbit, string queue, Guid run, Action<Pinged> deadLetter) =>
+        rabbit.ReceiveEndpoint($"{queue}_error", endpoint =>
+        {
+            endpoint.ConfigureConsumeTopology = false;
+            endpoint.Handler<Pinged>(context =>
+            {
+                if (context.Message.Run == run) deadLetter(context.Message);
+                return Task.CompletedTask;
+            });
+        });
 
     private static Task PublishAsync(MessagingHost host, Pinged ping, Guid messageId) =>
         host.Bus.Publish(ping, context => context.MessageId = messageId);
