@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Reflection;
 using Kaikukortti.ServiceDefaults.Data;
 using Microsoft.Extensions.Configuration;
@@ -24,15 +25,7 @@ public static class DataExtensions
         // Columns are snake_case, C# members PascalCase.
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-        var settings = new NpgsqlConnectionStringBuilder(connectionString);
-        // A service sends the same few statements all day: prepared once per connection, PostgreSQL skips parsing and
-        // planning them for every use (docs/benchmarks.md). A connection string may still say otherwise.
-        if (!settings.ContainsKey("Max Auto Prepare")) settings.MaxAutoPrepare = 64;
-        // Npgsql resets a pooled connection's session with seven statements before each reuse, once per request. No code
-        // here leaves session state behind (no SET, LISTEN or temporary tables; the migration lock is released
-        // explicitly), so the reset is pure cost.
-        if (!settings.ContainsKey("No Reset On Close")) settings.NoResetOnClose = true;
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(settings.ConnectionString) { Name = name }.Build());
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(WithServiceDefaults(connectionString)) { Name = name }.Build());
         builder.Services.AddSingleton<MigrationRunner>();
         // Registered before messaging so the tables exist before the relay and consumers start.
         builder.Services.AddHostedService(sp => new MigrateOnStart(sp.GetRequiredService<MigrationRunner>(),
@@ -41,6 +34,25 @@ public static class DataExtensions
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
         return builder;
     }
+
+    /// <summary>The connection string with the settings every service wants, unless it says otherwise.</summary>
+    public static string WithServiceDefaults(string connectionString)
+    {
+        // NpgsqlConnectionStringBuilder.ContainsKey tells whether Npgsql knows a keyword, not whether the string sets it.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>().Select(Keyword).ToHashSet();
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        // A service sends the same few statements all day: prepared once per connection, PostgreSQL skips parsing and
+        // planning them for every use (docs/benchmarks.md).
+        if (!given.Contains(Keyword("Max Auto Prepare"))) settings.MaxAutoPrepare = 64;
+        // Npgsql resets a pooled connection's session (DISCARD ALL) before each reuse, once per request. No code here
+        // leaves session state behind (no SET, LISTEN or temporary tables; the migration lock is released explicitly),
+        // so the reset is pure cost; and it would throw away the prepared statements.
+        if (!given.Contains(Keyword("No Reset On Close"))) settings.NoResetOnClose = true;
+        return settings.ConnectionString;
+    }
+
+    // Npgsql takes a keyword with or without its spaces, in any case.
+    private static string Keyword(string key) => key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
 }
 
 /// <summary>Applies migrations at start-up, waiting for the database for a while if it is not up yet.</summary>
