@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using Kaikukortti.AppHost.Hosting;
 using Kaikukortti.AppHost.Seed;
+using Npgsql;
 
 namespace Kaikukortti.Benchmark;
 
@@ -89,7 +90,7 @@ public static class BenchmarkRun
             await measure.WaitForStatisticsAsync(ct);
             var warmUps = await measure.WarmUpAsync(targets, options.Concurrency.Max(), ct);
             var loads = await measure.LoadsAsync(targets, options.Concurrency, options.Duration, ct);
-            var unloaded = await measure.UnloadedAsync(targets, options.Duration, ct);
+            var unloaded = await measure.UnloadedAsync(targets, options.Duration, system.GetConnectionString("postgres"), ct);
             var (pgBenchSetup, pgBenchScript, pgBench) = await measure.PgBenchAsync(
                 system.GetConnectionString("postgres"), postgresBin, options.Concurrency, options.Duration, ct);
             var (queryArea, queries) = await measure.QueriesAsync(ct);
@@ -165,22 +166,36 @@ public static class BenchmarkRun
 
         /// <summary>
         /// One connection at each target with nothing else running, not even the lag probe: the gateway's own cost per
-        /// request, which under load drowns in the waiting of a machine with both cores busy. In the order gateway, direct,
-        /// direct, gateway, so that what the loads before leave behind (a checkpoint, autovacuum) weighs on both alike.
+        /// request, which under load drowns in the waiting of a machine with both cores busy. Each run starts once
+        /// PostgreSQL has finished what the loads left behind (autovacuum, a checkpoint), and the targets take turns
+        /// (gateway, direct, direct, gateway, twice) so that whatever still varies weighs on both alike.
         /// </summary>
-        public async Task<IReadOnlyList<WrkResult>> UnloadedAsync(IReadOnlyDictionary<string, string> targets, TimeSpan duration, CancellationToken ct)
+        public async Task<IReadOnlyList<WrkResult>> UnloadedAsync(IReadOnlyDictionary<string, string> targets, TimeSpan duration, string postgres, CancellationToken ct)
         {
             List<WrkResult> runs = [];
-            var half = TimeSpan.FromSeconds(Math.Max(1, (int)duration.TotalSeconds / 2));
-            foreach (var target in new[] { "gateway", "direct", "direct", "gateway" })
+            var each = TimeSpan.FromSeconds(Math.Max(1, (int)duration.TotalSeconds / 4));
+            foreach (var target in new[] { "gateway", "direct", "direct", "gateway", "gateway", "direct", "direct", "gateway" })
             {
-                progress.WriteLine($"{target}, 1 connection, {half.TotalSeconds:0} s, nothing else running …");
-                var run = await WrkRun.RunAsync(target, targets[target], 1, half, await PartnerTokenAsync(ct), $"{target}-unloaded-{runs.Count}", work, ct);
+                await QuietAsync(postgres, ct);
+                progress.WriteLine($"{target}, 1 connection, {each.TotalSeconds:0} s, nothing else running …");
+                var run = await WrkRun.RunAsync(target, targets[target], 1, each, await PartnerTokenAsync(ct), $"{target}-unloaded-{runs.Count}", work, ct);
                 progress.WriteLine($"  {run.UsesPerSecond:0} uses/s, p50 {run.P50Ms:0.00} ms");
                 runs.Add(run);
                 await WaitForStatisticsAsync(ct);
             }
             return runs;
+        }
+
+        /// <summary>Waits until no autovacuum worker runs (two minutes at most), then checkpoints.</summary>
+        private static async Task QuietAsync(string postgres, CancellationToken ct)
+        {
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(postgres) { Pooling = false }.ConnectionString);
+            await connection.OpenAsync(ct);
+            await using var vacuuming = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'", connection);
+            var giveUp = Stopwatch.StartNew();
+            while ((long)(await vacuuming.ExecuteScalarAsync(ct))! > 0 && giveUp.Elapsed < TimeSpan.FromMinutes(2)) await Task.Delay(500, ct);
+            await using var checkpoint = new NpgsqlCommand("CHECKPOINT", connection);
+            await checkpoint.ExecuteNonQueryAsync(ct);
         }
 
         public async Task<(IReadOnlyList<string> Setup, string Script, IReadOnlyList<PgBenchLoad> Runs)> PgBenchAsync(

@@ -28,7 +28,7 @@ public sealed record Machine(IReadOnlyList<(string Name, string Value)> Facts)
             ("CPU", $"{cpu}, {Environment.ProcessorCount} logical CPUs (`nproc`)"),
             ("memory", $"{memoryKiB / 1024.0 / 1024:0.0} GiB"),
             ("OS", $"{os}, Linux {(await File.ReadAllTextAsync("/proc/sys/kernel/osrelease", ct)).Trim()}"),
-            (".NET", $"{RuntimeInformation.FrameworkDescription} (the services run on it with server GC, the web SDK's default)"),
+            (".NET", $"{RuntimeInformation.FrameworkDescription} (the services run on it with workstation GC and no thread-pool spinning, ADR 0010)"),
             ("PostgreSQL", $"{reader.GetString(0)} (fsync={reader.GetString(1)}, synchronous_commit={reader.GetString(2)}, max_connections={reader.GetString(3)})"),
             ("RabbitMQ", $"{await PackageVersionAsync("rabbitmq-server", ct)} (Erlang {await PackageVersionAsync("erlang-base", ct)})"),
             ("wrk", await PackageVersionAsync("wrk", ct)),
