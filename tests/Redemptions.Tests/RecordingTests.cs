@@ -57,7 +57,8 @@ public sealed class RecordingTests(PostgresFixture postgres, RabbitMqFixture rab
     [Fact]
     public async Task UseRecorded_carries_what_the_statistics_need_and_nothing_personal_and_reaches_the_broker()
     {
-        var card = RedemptionsService.Card("seinajoki", TimeProvider.System.Today(), children: 3);
+        // Issued yesterday: three hours ago is yesterday in Finland between midnight and three, before a card issued today.
+        var card = RedemptionsService.Card("seinajoki", TimeProvider.System.Today().AddDays(-1), children: 3);
         var venue = RedemptionsService.Venue("tampere", category: "science");
         var course = RedemptionsService.Offering(venue.VenueId, kind: "course", tickets: 5, per: "month");
         await service.ApplyAsync(card, venue, course);
