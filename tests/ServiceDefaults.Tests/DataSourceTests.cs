@@ -28,7 +28,7 @@ public sealed class DataSourceTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task A_service_connection_is_not_reset_between_requests()
+    public async Task The_service_defaults_turn_preparing_on_and_the_pooled_connection_reset_off()
     {
         var settings = new NpgsqlConnectionStringBuilder(DataExtensions.WithServiceDefaults(await postgres.CreateDatabaseAsync()));
 
