@@ -11,7 +11,8 @@ public sealed class DataSourceTests(PostgresFixture postgres)
     [Fact]
     public async Task A_service_prepares_the_statements_it_sends_often_and_keeps_them_between_requests()
     {
-        await using var dataSource = ServiceDataSource(await postgres.CreateDatabaseAsync());
+        using var host = ServiceHost(await postgres.CreateDatabaseAsync());
+        var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
         // Npgsql sends @request as $1.
         const string Statement = "SELECT $1::int + 1";
 
@@ -45,7 +46,8 @@ public sealed class DataSourceTests(PostgresFixture postgres)
         (settings.NoResetOnClose, settings.MaxAutoPrepare).ShouldBe((false, 0));
     }
 
-    private static NpgsqlDataSource ServiceDataSource(string connectionString)
+    // Built, not started: the data source is all the test needs, and the host disposes it.
+    private static IHost ServiceHost(string connectionString)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -54,6 +56,6 @@ public sealed class DataSourceTests(PostgresFixture postgres)
         });
         builder.Configuration["ConnectionStrings:testdb"] = connectionString;
         builder.AddNpgsqlDataSource("testdb");
-        return builder.Build().Services.GetRequiredService<NpgsqlDataSource>();
+        return builder.Build();
     }
 }
