@@ -84,7 +84,7 @@ public sealed class MigrationRunnerTests(PostgresFixture postgres)
         var shared = Migration.FromAssembly(typeof(MigrationRunner).Assembly, "kaiku");
         var own = Migration.FromAssembly(typeof(MigrationRunnerTests).Assembly, "tests");
 
-        shared.Select(m => m.Id).ShouldBe(["kaiku/0001_messaging"]);
+        shared.Select(m => m.Id).ShouldBe(["kaiku/0001_messaging", "kaiku/0002_outbox_without_message_id_index"]);
         shared[0].Sql.ShouldContain("CREATE TABLE outbox");
         own.Select(m => m.Id).ShouldBe(["tests/0001_pings"]);
     }
